@@ -1,0 +1,49 @@
+package orgshare.functions.http;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import orgshare.shared.Orgshare;
+import orgshare.shared.auth.Caller;
+import orgshare.shared.error.ApiException;
+import orgshare.shared.error.Errors;
+
+/**
+ * The steps every HTTP handler shares: authenticate from the authorizer's context, check the route's access,
+ * run the handler's own step, map any failure to the one error shape, log one line. Subclasses keep only their step.
+ */
+public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    protected final Orgshare app;
+    private final Access access;
+
+    protected ApiHandler(Orgshare app, Access access) {
+        this.app = app;
+        this.access = access;
+    }
+
+    @Override
+    public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        long started = System.nanoTime();
+        Caller caller = null;
+        ApiResponse response;
+        ApiException failure = null;
+        try {
+            caller = ApiRequest.callerOf(event).requireAuthenticated();
+            if (access == Access.OPERATOR) {
+                caller.requireOperator();
+            } else {
+                caller.requireMerchant();
+            }
+            response = handle(new ApiRequest(event, caller));
+        } catch (Throwable t) {
+            failure = Errors.toApiException(t);
+            response = ApiResponse.error(failure);
+        }
+        RequestLog.write(context, event, caller, response.status(), failure, System.nanoTime() - started);
+        return response.toHttp();
+    }
+
+    /** The handler's own step: read the input it needs, call one service method, say what to answer. */
+    protected abstract ApiResponse handle(ApiRequest request);
+}

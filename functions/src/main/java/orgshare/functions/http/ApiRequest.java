@@ -1,0 +1,71 @@
+package orgshare.functions.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import orgshare.shared.auth.Caller;
+import orgshare.shared.error.ApiException;
+import orgshare.shared.json.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/** The parts of an HTTP API (payload 2.0) event a handler reads: caller, path and query parameters, body. */
+public final class ApiRequest {
+    /** Control-plane bodies (names, IDs) are small; anything larger is a mistake or an attack. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final APIGatewayV2HTTPEvent event;
+    private final Caller caller;
+
+    ApiRequest(APIGatewayV2HTTPEvent event, Caller caller) {
+        this.event = event;
+        this.caller = caller;
+    }
+
+    static Caller callerOf(APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+        Map<String, Object> lambda = context == null || context.getAuthorizer() == null
+                ? null : context.getAuthorizer().getLambda();
+        return Caller.fromContext(lambda);
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    public String path(String name) {
+        Map<String, String> params = event.getPathParameters();
+        return params == null ? null : params.get(name);
+    }
+
+    public String query(String name) {
+        Map<String, String> params = event.getQueryStringParameters();
+        return params == null ? null : params.get(name);
+    }
+
+    public <T> T body(Class<T> type) {
+        return Json.decodeRequest(rawBody(MAX_BODY_BYTES), type);
+    }
+
+    /** The body as text, base64 decoded where API Gateway encoded it, refused with 413 above {@code maxBytes}. */
+    public String rawBody(int maxBytes) {
+        String body = event.getBody();
+        if (body == null) {
+            return null;
+        }
+        byte[] bytes;
+        if (event.getIsBase64Encoded()) {
+            try {
+                bytes = Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("MALFORMED_BODY", "The body is marked base64 but is not valid base64.");
+            }
+        } else {
+            bytes = body.getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes.length > maxBytes) {
+            throw ApiException.tooLarge("The body is " + bytes.length + " bytes; at most " + maxBytes + " are accepted here.");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

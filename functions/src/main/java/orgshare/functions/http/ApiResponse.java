@@ -1,0 +1,51 @@
+package orgshare.functions.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import orgshare.shared.error.ApiException;
+import orgshare.shared.json.Json;
+
+import java.util.Map;
+
+/** A status and a body to encode as JSON (none for 204). */
+public record ApiResponse(int status, Object body) {
+    private static final Map<String, String> JSON_HEADERS = Map.of(
+            "content-type", "application/json",
+            "cache-control", "no-store");
+
+    public static ApiResponse ok(Object body) {
+        return new ApiResponse(200, body);
+    }
+
+    public static ApiResponse created(Object body) {
+        return new ApiResponse(201, body);
+    }
+
+    public static ApiResponse accepted(Object body) {
+        return new ApiResponse(202, body);
+    }
+
+    public static ApiResponse noContent() {
+        return new ApiResponse(204, null);
+    }
+
+    public static ApiResponse error(ApiException e) {
+        return new ApiResponse(e.status(), new ErrorBody(new ErrorBody.Detail(e.code(), e.getMessage())));
+    }
+
+    public APIGatewayV2HTTPResponse toHttp() {
+        APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
+        response.setStatusCode(status);
+        response.setHeaders(JSON_HEADERS);
+        response.setIsBase64Encoded(false);
+        if (body != null) {
+            response.setBody(Json.encode(body));
+        }
+        return response;
+    }
+
+    /** {@code {"error": {"code", "message"}}}: the one error shape. */
+    public record ErrorBody(Detail error) {
+        public record Detail(String code, String message) {
+        }
+    }
+}

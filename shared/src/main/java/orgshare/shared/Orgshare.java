@@ -1,0 +1,86 @@
+package orgshare.shared;
+
+import orgshare.shared.db.Clients;
+import orgshare.shared.db.OrgTable;
+import orgshare.shared.ids.Ids;
+import orgshare.shared.service.AuthService;
+import orgshare.shared.service.CloudService;
+import orgshare.shared.service.GroupService;
+import orgshare.shared.service.MerchantService;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The application: configuration, the table and the services, built once per container.
+ * Lambda handlers use {@link #fromEnvironment()}; tests and the local runner build one on their own client.
+ */
+public final class Orgshare {
+    public static final String ENV_TABLE_NAME = "TABLE_NAME";
+    public static final String ENV_OPERATOR_KEY_HASH = "OPERATOR_KEY_HASH";
+
+    private final OrgTable table;
+    private final Clock clock;
+    private final CloudService clouds;
+    private final MerchantService merchants;
+    private final GroupService groups;
+    private final AuthService auth;
+
+    private Orgshare(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
+        String tableName = env.get(ENV_TABLE_NAME);
+        if (tableName == null || tableName.isBlank()) {
+            throw new IllegalStateException(ENV_TABLE_NAME + " is not set");
+        }
+        this.table = new OrgTable(client, tableName);
+        this.clock = clock;
+        this.clouds = new CloudService(table, clock);
+        this.merchants = new MerchantService(table, clock, ids);
+        this.groups = new GroupService(table, clock, ids);
+        this.auth = new AuthService(table, env.get(ENV_OPERATOR_KEY_HASH));
+    }
+
+    private static final class FromEnvironment {
+        static final Orgshare INSTANCE = create(Clients.dynamo(System.getenv()), System.getenv());
+    }
+
+    /** The container's one instance: built on first use (the function's static init), from the Lambda environment. */
+    public static Orgshare fromEnvironment() {
+        return FromEnvironment.INSTANCE;
+    }
+
+    public static Orgshare create(DynamoDbClient client, Map<String, String> env) {
+        Clock clock = Clock.systemUTC();
+        return new Orgshare(client, env, clock, new Ids(clock));
+    }
+
+    /** For tests: a fixed clock or a scripted ID sequence. */
+    public static Orgshare create(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
+        return new Orgshare(client, env, clock, ids);
+    }
+
+    public OrgTable table() {
+        return table;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public CloudService clouds() {
+        return clouds;
+    }
+
+    public MerchantService merchants() {
+        return merchants;
+    }
+
+    public GroupService groups() {
+        return groups;
+    }
+
+    public AuthService auth() {
+        return auth;
+    }
+}

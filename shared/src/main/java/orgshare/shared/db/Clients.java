@@ -1,0 +1,37 @@
+package orgshare.shared.db;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/** Builds the DynamoDB client once per container: URL-connection HTTP, explicit region and credentials, no discovery. */
+public final class Clients {
+    private Clients() {
+    }
+
+    public static DynamoDbClient dynamo(Map<String, String> env) {
+        return dynamo(env, EnvironmentVariableCredentialsProvider.create());
+    }
+
+    public static DynamoDbClient dynamo(Map<String, String> env, AwsCredentialsProvider credentials) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(5))
+                        .build())
+                .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
+                .credentialsProvider(credentials);
+        String endpoint = env.get("DYNAMODB_ENDPOINT");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,36 @@
+package orgshare.shared.db;
+
+/** Key values of every item kind, in one place (DESIGN.md section 2). Inputs are validated before they get here. */
+public final class Keys {
+    public static final String CLOUD_SK = "CLOUD";
+    public static final String MERCHANT_SK = "MERCHANT";
+    public static final String KEY_SK = "KEY";
+    public static final String GROUP_SK = "GROUP";
+    public static final String MEMBER_PREFIX = "MEMBER#";
+    public static final String RULE_PREFIX = "RULE#";
+    public static final String GROUP_PREFIX = "GROUP#";
+    public static final String MERCHANT_PREFIX = "MERCHANT#";
+
+    private Keys() {
+    }
+
+    public static String cloud(String cloudId) {
+        return "CLOUD#" + cloudId;
+    }
+
+    public static String merchant(String merchantId) {
+        return MERCHANT_PREFIX + merchantId;
+    }
+
+    public static String apiKey(String keyHash) {
+        return "KEY#" + keyHash;
+    }
+
+    public static String group(String groupId) {
+        return GROUP_PREFIX + groupId;
+    }
+
+    public static String member(String merchantId) {
+        return MEMBER_PREFIX + merchantId;
+    }
+}

@@ -1,0 +1,140 @@
+package orgshare.shared.db;
+
+import orgshare.shared.model.ApiKeyItem;
+import orgshare.shared.model.CloudItem;
+import orgshare.shared.model.GroupItem;
+import orgshare.shared.model.MemberItem;
+import orgshare.shared.model.MerchantItem;
+import orgshare.shared.error.ApiException;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/** The one physical table, seen through one typed view per item kind (aws-sdk-java-v2 #1870: no polymorphic mapping). */
+public final class OrgTable {
+    public static final Expression ITEM_ABSENT = Expression.builder().expression("attribute_not_exists(pk)").build();
+    public static final Expression ITEM_PRESENT = Expression.builder().expression("attribute_exists(pk)").build();
+
+    private final DynamoDbClient client;
+    private final DynamoDbEnhancedClient enhanced;
+    private final String name;
+    private final DynamoDbTable<CloudItem> clouds;
+    private final DynamoDbTable<MerchantItem> merchants;
+    private final DynamoDbTable<ApiKeyItem> keys;
+    private final DynamoDbTable<GroupItem> groups;
+    private final DynamoDbTable<MemberItem> members;
+
+    public OrgTable(DynamoDbClient client, String name) {
+        this.client = client;
+        this.name = name;
+        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build();
+        this.clouds = enhanced.table(name, CloudItem.SCHEMA);
+        this.merchants = enhanced.table(name, MerchantItem.SCHEMA);
+        this.keys = enhanced.table(name, ApiKeyItem.SCHEMA);
+        this.groups = enhanced.table(name, GroupItem.SCHEMA);
+        this.members = enhanced.table(name, MemberItem.SCHEMA);
+    }
+
+    public DynamoDbClient client() {
+        return client;
+    }
+
+    public DynamoDbEnhancedClient enhanced() {
+        return enhanced;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public DynamoDbTable<CloudItem> clouds() {
+        return clouds;
+    }
+
+    public DynamoDbTable<MerchantItem> merchants() {
+        return merchants;
+    }
+
+    public DynamoDbTable<ApiKeyItem> keys() {
+        return keys;
+    }
+
+    public DynamoDbTable<GroupItem> groups() {
+        return groups;
+    }
+
+    public DynamoDbTable<MemberItem> members() {
+        return members;
+    }
+
+    public static Key key(String pk, String sk) {
+        return Key.builder().partitionValue(pk).sortValue(sk).build();
+    }
+
+    public static Map<String, AttributeValue> keyMap(String pk, String sk) {
+        return Map.of(TableDefinition.PK, AttributeValue.fromS(pk), TableDefinition.SK, AttributeValue.fromS(sk));
+    }
+
+    /**
+     * One consistent BatchGetItem for items of any kinds (at most 100 keys); the caller decodes each by its sort key.
+     * Unprocessed keys are asked again with a short backoff, so the result is complete or an exception.
+     */
+    public List<Map<String, AttributeValue>> batchGetConsistent(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        Map<String, KeysAndAttributes> pending = Map.of(name,
+                KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt > 0) {
+                Backoff.sleep(attempt);
+            }
+            BatchGetItemResponse response = client.batchGetItem(BatchGetItemRequest.builder().requestItems(pending).build());
+            found.addAll(response.responses().getOrDefault(name, List.of()));
+            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return found;
+    }
+
+    /**
+     * Runs one transaction. When a condition fails, {@code onConditionFailed} gets the index of the first failed
+     * action (in the order they were added) and says which error the client sees; everything else propagates.
+     */
+    public void transact(TransactWriteItemsEnhancedRequest request, IntFunction<ApiException> onConditionFailed) {
+        try {
+            enhanced.transactWriteItems(request);
+        } catch (TransactionCanceledException e) {
+            int failed = firstConditionFailure(e);
+            if (failed >= 0) {
+                throw onConditionFailed.apply(failed);
+            }
+            throw e;
+        }
+    }
+
+    private static int firstConditionFailure(TransactionCanceledException e) {
+        if (!e.hasCancellationReasons()) {
+            return -1;
+        }
+        List<CancellationReason> reasons = e.cancellationReasons();
+        for (int i = 0; i < reasons.size(); i++) {
+            if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,98 @@
+package orgshare.shared.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import orgshare.shared.error.ApiException;
+
+import java.util.stream.Collectors;
+
+/** The JSON mappers, built once per container. Request decoding is strict: unknown fields and wrong types are errors. */
+public final class Json {
+    private static final ObjectMapper MAPPER = strictMapper();
+
+    private Json() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private static ObjectMapper strictMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        // "name": 42 is a wrong type, not the string "42"
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        return mapper;
+    }
+
+    /** Decodes a request body into {@code type}, turning every parse failure into a 400 a person can act on. */
+    public static <T> T decodeRequest(String body, Class<T> type) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("MALFORMED_JSON", "The request needs a JSON object body.");
+        }
+        try {
+            T value = MAPPER.readValue(body, type);
+            if (value == null) {
+                throw ApiException.badRequest("MALFORMED_JSON", "The request body must be a JSON object, not null.");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.validation("Unknown field '" + e.getPropertyName() + "'.");
+        } catch (MismatchedInputException e) {
+            String path = fieldPath(e);
+            throw ApiException.validation(path.isEmpty()
+                    ? "The request body must be a JSON object."
+                    : "Field '" + path + "' has the wrong type.");
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("MALFORMED_JSON", "The request body is not valid JSON.");
+        }
+    }
+
+    /** Parses any JSON document into a tree (for bodies whose shape is the caller's own). */
+    public static JsonNode decodeTree(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("MALFORMED_JSON", "The request needs a JSON body.");
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("MALFORMED_JSON", "The request body is not valid JSON.");
+        }
+    }
+
+    public static String encode(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode response", e);
+        }
+    }
+
+    private static String fieldPath(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+}

@@ -1,0 +1,127 @@
+package orgshare.shared.model;
+
+import orgshare.shared.db.Keys;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+
+/**
+ * A membership: the merchant's role and status in one group. gsi1 (MERCHANT#id / GROUP#id) lists a merchant's groups.
+ * {@code membershipId} is new for every membership, so link IDs derived from it change when a member leaves and re-joins.
+ */
+public final class MemberItem extends BaseItem {
+    public static final String CREATOR = "CREATOR";
+    public static final String MEMBER = "MEMBER";
+    public static final String INVITED = "INVITED";
+    public static final String ACTIVE = "ACTIVE";
+
+    public static final StaticTableSchema<MemberItem> SCHEMA = StaticTableSchema.builder(MemberItem.class)
+            .newItemSupplier(MemberItem::new)
+            .extend(KEYS)
+            .addAttribute(String.class, a -> a.name("groupId").getter(MemberItem::getGroupId).setter(MemberItem::setGroupId))
+            .addAttribute(String.class, a -> a.name("merchantId").getter(MemberItem::getMerchantId).setter(MemberItem::setMerchantId))
+            .addAttribute(String.class, a -> a.name("cloudId").getter(MemberItem::getCloudId).setter(MemberItem::setCloudId))
+            .addAttribute(String.class, a -> a.name("role").getter(MemberItem::getRole).setter(MemberItem::setRole))
+            .addAttribute(String.class, a -> a.name("status").getter(MemberItem::getStatus).setter(MemberItem::setStatus))
+            .addAttribute(String.class, a -> a.name("membershipId").getter(MemberItem::getMembershipId).setter(MemberItem::setMembershipId))
+            .addAttribute(String.class, a -> a.name("invitedAt").getter(MemberItem::getInvitedAt).setter(MemberItem::setInvitedAt))
+            .addAttribute(String.class, a -> a.name("joinedAt").getter(MemberItem::getJoinedAt).setter(MemberItem::setJoinedAt))
+            .build();
+
+    private String groupId;
+    private String merchantId;
+    private String cloudId;
+    private String role;
+    private String status;
+    private String membershipId;
+    private String invitedAt;
+    private String joinedAt;
+
+    public static MemberItem create(String groupId, String merchantId, String cloudId, String role, String status,
+                                    String membershipId, String at) {
+        MemberItem item = new MemberItem();
+        item.setPk(Keys.group(groupId));
+        item.setSk(Keys.member(merchantId));
+        item.setGsi1pk(Keys.merchant(merchantId));
+        item.setGsi1sk(Keys.group(groupId));
+        item.groupId = groupId;
+        item.merchantId = merchantId;
+        item.cloudId = cloudId;
+        item.role = role;
+        item.status = status;
+        item.membershipId = membershipId;
+        item.invitedAt = at;
+        item.joinedAt = ACTIVE.equals(status) ? at : null;
+        return item;
+    }
+
+    public boolean isActive() {
+        return ACTIVE.equals(status);
+    }
+
+    public boolean isCreator() {
+        return CREATOR.equals(role);
+    }
+
+    public String getGroupId() {
+        return groupId;
+    }
+
+    public void setGroupId(String groupId) {
+        this.groupId = groupId;
+    }
+
+    public String getMerchantId() {
+        return merchantId;
+    }
+
+    public void setMerchantId(String merchantId) {
+        this.merchantId = merchantId;
+    }
+
+    public String getCloudId() {
+        return cloudId;
+    }
+
+    public void setCloudId(String cloudId) {
+        this.cloudId = cloudId;
+    }
+
+    public String getRole() {
+        return role;
+    }
+
+    public void setRole(String role) {
+        this.role = role;
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    public void setStatus(String status) {
+        this.status = status;
+    }
+
+    public String getMembershipId() {
+        return membershipId;
+    }
+
+    public void setMembershipId(String membershipId) {
+        this.membershipId = membershipId;
+    }
+
+    public String getInvitedAt() {
+        return invitedAt;
+    }
+
+    public void setInvitedAt(String invitedAt) {
+        this.invitedAt = invitedAt;
+    }
+
+    public String getJoinedAt() {
+        return joinedAt;
+    }
+
+    public void setJoinedAt(String joinedAt) {
+        this.joinedAt = joinedAt;
+    }
+}

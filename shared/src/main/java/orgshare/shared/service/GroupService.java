@@ -1,0 +1,174 @@
+package orgshare.shared.service;
+
+import orgshare.shared.auth.Caller;
+import orgshare.shared.db.Cursors;
+import orgshare.shared.db.Keys;
+import orgshare.shared.db.OrgTable;
+import orgshare.shared.db.TableDefinition;
+import orgshare.shared.error.ApiException;
+import orgshare.shared.model.GroupItem;
+import orgshare.shared.model.MemberItem;
+import orgshare.shared.time.Timestamps;
+import orgshare.shared.validation.Validate;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.Page;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Groups: create, read one with its members, list mine. */
+public final class GroupService {
+    public record CreateGroup(String name) {
+    }
+
+    public record GroupView(String groupId, String name, String creatorId, String status) {
+    }
+
+    public record MemberView(String merchantId, String cloudId, String role, String status, String linkId) {
+    }
+
+    public record GroupDetail(String groupId, String name, String creatorId, String status, Integer memberCount,
+                              List<MemberView> members, String cursor) {
+    }
+
+    public record MyGroup(String groupId, String name, String creatorId, String status, String role,
+                          String memberStatus) {
+    }
+
+    public record MyGroups(List<MyGroup> groups, String cursor) {
+    }
+
+    /** The group and the caller's own membership, read together and consistently. */
+    public record Membership(GroupItem group, MemberItem member) {
+    }
+
+    private final OrgTable table;
+    private final Clock clock;
+    private final Supplier<String> ids;
+
+    public GroupService(OrgTable table, Clock clock, Supplier<String> ids) {
+        this.table = table;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    /** The group and its creator's ACTIVE membership are written in one transaction. */
+    public GroupView create(Caller caller, CreateGroup request) {
+        String creatorId = caller.requireMerchant();
+        String name = Validate.name("name", request.name());
+        String groupId = ids.get();
+        String now = Timestamps.now(clock);
+        GroupItem group = GroupItem.create(groupId, name, creatorId, now);
+        MemberItem creator = MemberItem.create(groupId, creatorId, caller.cloudId(), MemberItem.CREATOR,
+                MemberItem.ACTIVE, ids.get(), now);
+        table.transact(TransactWriteItemsEnhancedRequest.builder()
+                .addPutItem(table.groups(), TransactPutItemEnhancedRequest.builder(GroupItem.class)
+                        .item(group).conditionExpression(OrgTable.ITEM_ABSENT).build())
+                .addPutItem(table.members(), TransactPutItemEnhancedRequest.builder(MemberItem.class)
+                        .item(creator).conditionExpression(OrgTable.ITEM_ABSENT).build())
+                .build(), failed -> ApiException.conflict("CONCURRENT_CHANGE", "A generated ID collided; retry."));
+        return new GroupView(groupId, name, creatorId, group.getStatus());
+    }
+
+    /** The group and one page of its members, with the caller's link ID to each other member. Members only. */
+    public GroupDetail get(Caller caller, String rawGroupId, String rawLimit, String rawCursor) {
+        String me = caller.requireMerchant();
+        String groupId = Validate.generatedId("groupId", rawGroupId);
+        int limit = Validate.pageSize(rawLimit);
+        String after = Cursors.decode(rawCursor, position -> Validate.generatedId("cursor", position));
+        Membership membership = requireMembership(groupId, me);
+
+        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBeginsWith(
+                        Key.builder().partitionValue(Keys.group(groupId)).sortValue(Keys.MEMBER_PREFIX).build()))
+                .consistentRead(true)
+                .limit(limit);
+        if (after != null) {
+            query.exclusiveStartKey(OrgTable.keyMap(Keys.group(groupId), Keys.member(after)));
+        }
+        Page<MemberItem> page = table.members().query(query.build()).iterator().next();
+        List<MemberView> members = new ArrayList<>();
+        for (MemberItem other : page.items()) {
+            String linkId = other.getMerchantId().equals(me) ? null : Links.linkId(groupId, membership.member(), other);
+            members.add(new MemberView(other.getMerchantId(), other.getCloudId(), other.getRole(), other.getStatus(), linkId));
+        }
+        String cursor = page.lastEvaluatedKey() == null ? null
+                : Cursors.encode(page.lastEvaluatedKey().get(TableDefinition.SK).s().substring(Keys.MEMBER_PREFIX.length()));
+        GroupItem group = membership.group();
+        return new GroupDetail(groupId, group.getName(), group.getCreatorId(), group.getStatus(), group.getMemberCount(),
+                members, cursor);
+    }
+
+    /** My groups (created and joined), from gsi1, with each group's current state read consistently. */
+    public MyGroups listMine(Caller caller, String rawLimit, String rawCursor) {
+        String me = caller.requireMerchant();
+        int limit = Validate.pageSize(rawLimit);
+        String after = Cursors.decode(rawCursor, position -> Validate.generatedId("cursor", position));
+        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBeginsWith(
+                        Key.builder().partitionValue(Keys.merchant(me)).sortValue(Keys.GROUP_PREFIX).build()))
+                .limit(limit);
+        if (after != null) {
+            Map<String, AttributeValue> start = new HashMap<>(OrgTable.keyMap(Keys.group(after), Keys.member(me)));
+            start.put(TableDefinition.GSI1_PK, AttributeValue.fromS(Keys.merchant(me)));
+            start.put(TableDefinition.GSI1_SK, AttributeValue.fromS(Keys.group(after)));
+            query.exclusiveStartKey(start);
+        }
+        Page<MemberItem> page = table.members().index(TableDefinition.GSI1).query(query.build()).iterator().next();
+        Map<String, GroupItem> groups = new HashMap<>();
+        if (!page.items().isEmpty()) {
+            List<Map<String, AttributeValue>> keys = page.items().stream()
+                    .map(m -> OrgTable.keyMap(Keys.group(m.getGroupId()), Keys.GROUP_SK)).toList();
+            for (Map<String, AttributeValue> item : table.batchGetConsistent(keys)) {
+                GroupItem group = GroupItem.SCHEMA.mapToItem(item);
+                groups.put(group.getGroupId(), group);
+            }
+        }
+        List<MyGroup> mine = new ArrayList<>();
+        for (MemberItem m : page.items()) {
+            GroupItem group = groups.get(m.getGroupId());
+            if (group != null && group.isActive()) { // a dissolved group is gone for its members at once
+                mine.add(new MyGroup(group.getGroupId(), group.getName(), group.getCreatorId(), group.getStatus(),
+                        m.getRole(), m.getStatus()));
+            }
+        }
+        String cursor = page.lastEvaluatedKey() == null ? null
+                : Cursors.encode(page.lastEvaluatedKey().get(TableDefinition.GSI1_SK).s().substring(Keys.GROUP_PREFIX.length()));
+        return new MyGroups(mine, cursor);
+    }
+
+    /**
+     * Reads the group and the caller's membership in one consistent BatchGetItem. A group the caller is not in is
+     * "not found" (its existence is not revealed); a dissolved one is "gone" to its former members.
+     */
+    public Membership requireMembership(String groupId, String merchantId) {
+        GroupItem group = null;
+        MemberItem member = null;
+        for (Map<String, AttributeValue> item : table.batchGetConsistent(List.of(
+                OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK),
+                OrgTable.keyMap(Keys.group(groupId), Keys.member(merchantId))))) {
+            String sk = item.get(TableDefinition.SK).s();
+            if (Keys.GROUP_SK.equals(sk)) {
+                group = GroupItem.SCHEMA.mapToItem(item);
+            } else {
+                member = MemberItem.SCHEMA.mapToItem(item);
+            }
+        }
+        if (group == null || member == null) {
+            throw ApiException.notFound("GROUP_NOT_FOUND", "No group '" + groupId + "' that you are a member of.");
+        }
+        if (!group.isActive()) {
+            throw ApiException.gone("GROUP_DISSOLVED", "Group '" + groupId + "' was dissolved.");
+        }
+        return new Membership(group, member);
+    }
+}
