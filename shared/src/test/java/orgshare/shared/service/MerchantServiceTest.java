@@ -1,0 +1,77 @@
+package orgshare.shared.service;
+
+import orgshare.shared.Orgshare;
+import orgshare.shared.auth.ApiKeys;
+import orgshare.shared.auth.Caller;
+import orgshare.shared.error.ApiException;
+import orgshare.shared.testing.DynamoDbLocal;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Clouds and merchants against DynamoDB Local: uniqueness by conditional writes, under real concurrency. */
+class MerchantServiceTest {
+    private final Orgshare app = DynamoDbLocal.newApp(DynamoDbLocal.client(), Map.of());
+
+    @Test
+    void concurrentRegistrationsOfOneCloudIdHaveExactlyOneWinner() throws Exception {
+        int contenders = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> outcomes = new ArrayList<>();
+        for (int i = 0; i < contenders; i++) {
+            String name = "Contender " + i;
+            Callable<Integer> register = () -> {
+                start.await();
+                try {
+                    app.clouds().register(Caller.operator(), new CloudService.CreateCloud("contested", name));
+                    return 201;
+                } catch (ApiException e) {
+                    return e.status();
+                }
+            };
+            outcomes.add(pool.submit(register));
+        }
+        start.countDown();
+        int won = 0;
+        int conflicts = 0;
+        for (Future<Integer> outcome : outcomes) {
+            int status = outcome.get();
+            if (status == 201) {
+                won++;
+            } else if (status == 409) {
+                conflicts++;
+            }
+        }
+        pool.shutdown();
+        assertEquals(1, won);
+        assertEquals(contenders - 1, conflicts);
+    }
+
+    @Test
+    void merchantsNeedARegisteredCloudAndGetDistinctKeys() {
+        ApiException missing = assertThrows(ApiException.class,
+                () -> app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant("nowhere", "X")));
+        assertEquals("CLOUD_NOT_FOUND", missing.code());
+
+        app.clouds().register(Caller.operator(), new CloudService.CreateCloud("acme", "Acme"));
+        MerchantService.MerchantView a = app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant("acme", "Same name"));
+        MerchantService.MerchantView b = app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant("acme", "Same name"));
+        assertEquals(false, a.merchantId().equals(b.merchantId()));
+        assertEquals(false, a.apiKey().equals(b.apiKey()));
+        assertEquals(Caller.merchant(a.merchantId(), "acme"), app.auth().authenticate("Bearer " + a.apiKey()));
+        assertEquals(Caller.merchant(b.merchantId(), "acme"), app.auth().authenticate("Bearer " + b.apiKey()));
+        assertEquals("INVALID_KEY", app.auth().authenticate("Bearer " + ApiKeys.generate()).authError());
+        assertEquals("Same name", app.merchants().me(Caller.merchant(a.merchantId(), "acme")).name());
+    }
+}
