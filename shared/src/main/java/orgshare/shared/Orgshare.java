@@ -4,8 +4,11 @@ import orgshare.shared.db.Clients;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.ids.Ids;
 import orgshare.shared.service.AuthService;
+import orgshare.shared.service.CleanupService;
 import orgshare.shared.service.CloudService;
+import orgshare.shared.service.GroupPurger;
 import orgshare.shared.service.GroupService;
+import orgshare.shared.service.MembershipService;
 import orgshare.shared.service.MerchantService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -27,6 +30,8 @@ public final class Orgshare {
     private final MerchantService merchants;
     private final GroupService groups;
     private final AuthService auth;
+    private final MembershipService memberships;
+    private final CleanupService cleanup;
 
     private Orgshare(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
         String tableName = env.get(ENV_TABLE_NAME);
@@ -39,6 +44,9 @@ public final class Orgshare {
         this.merchants = new MerchantService(table, clock, ids);
         this.groups = new GroupService(table, clock, ids);
         this.auth = new AuthService(table, env.get(ENV_OPERATOR_KEY_HASH));
+        GroupPurger purger = new GroupPurger(table);
+        this.memberships = new MembershipService(table, groups, purger, clock, ids);
+        this.cleanup = new CleanupService(table, purger);
     }
 
     private static final class FromEnvironment {
@@ -82,5 +90,13 @@ public final class Orgshare {
 
     public AuthService auth() {
         return auth;
+    }
+
+    public MembershipService memberships() {
+        return memberships;
+    }
+
+    public CleanupService cleanup() {
+        return cleanup;
     }
 }

@@ -35,7 +35,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             } else {
                 caller.requireMerchant();
             }
-            response = handle(new ApiRequest(event, caller));
+            response = handle(new ApiRequest(event, caller, context));
         } catch (Throwable t) {
             failure = Errors.toApiException(t);
             response = ApiResponse.error(failure);

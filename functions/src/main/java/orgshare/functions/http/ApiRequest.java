@@ -1,5 +1,6 @@
 package orgshare.functions.http;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.error.ApiException;
@@ -8,6 +9,7 @@ import orgshare.shared.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** The parts of an HTTP API (payload 2.0) event a handler reads: caller, path and query parameters, body. */
 public final class ApiRequest {
@@ -16,10 +18,12 @@ public final class ApiRequest {
 
     private final APIGatewayV2HTTPEvent event;
     private final Caller caller;
+    private final Context context;
 
-    ApiRequest(APIGatewayV2HTTPEvent event, Caller caller) {
+    ApiRequest(APIGatewayV2HTTPEvent event, Caller caller, Context context) {
         this.event = event;
         this.caller = caller;
+        this.context = context;
     }
 
     static Caller callerOf(APIGatewayV2HTTPEvent event) {
@@ -31,6 +35,11 @@ public final class ApiRequest {
 
     public Caller caller() {
         return caller;
+    }
+
+    /** While this invocation may go on with work it can leave to the scheduled cleanup. */
+    public BooleanSupplier timeLeft() {
+        return TimeBudget.of(context);
     }
 
     public String path(String name) {

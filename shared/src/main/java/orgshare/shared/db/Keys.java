@@ -10,6 +10,11 @@ public final class Keys {
     public static final String RULE_PREFIX = "RULE#";
     public static final String GROUP_PREFIX = "GROUP#";
     public static final String MERCHANT_PREFIX = "MERCHANT#";
+    public static final String DEPARTED_PREFIX = "DEPARTED#";
+    /** gsi1 partition of dissolved groups: the sparse index the cleanup queries. */
+    public static final String DISSOLVED_INDEX = "DISSOLVED";
+    /** gsi1 partition of departures whose rules the cleanup still has to delete. */
+    public static final String DEPARTED_INDEX = "DEPARTED";
 
     private Keys() {
     }
@@ -32,5 +37,19 @@ public final class Keys {
 
     public static String member(String merchantId) {
         return MEMBER_PREFIX + merchantId;
+    }
+
+    public static String departed(String merchantId) {
+        return DEPARTED_PREFIX + merchantId;
+    }
+
+    /** Rules an owner opens: {@code RULE#<ownerId>#}, so one prefix Query finds them. */
+    public static String rulesOfOwner(String ownerId) {
+        return RULE_PREFIX + ownerId + "#";
+    }
+
+    /** gsi1 partition listing the rules that name one partner in one group. */
+    public static String rulesForPartner(String groupId, String partnerId) {
+        return "PARTNER#" + groupId + "#" + partnerId;
     }
 }

@@ -13,6 +13,8 @@ import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -114,8 +116,18 @@ public final class OrgTable {
      * action (in the order they were added) and says which error the client sees; everything else propagates.
      */
     public void transact(TransactWriteItemsEnhancedRequest request, IntFunction<ApiException> onConditionFailed) {
+        transact(() -> enhanced.transactWriteItems(request), onConditionFailed);
+    }
+
+    /** The same for actions the enhanced client cannot express (counters, conditions on other attributes). */
+    public void transact(List<TransactWriteItem> actions, IntFunction<ApiException> onConditionFailed) {
+        transact(() -> client.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(actions).build()),
+                onConditionFailed);
+    }
+
+    private static void transact(Runnable write, IntFunction<ApiException> onConditionFailed) {
         try {
-            enhanced.transactWriteItems(request);
+            write.run();
         } catch (TransactionCanceledException e) {
             int failed = firstConditionFailure(e);
             if (failed >= 0) {

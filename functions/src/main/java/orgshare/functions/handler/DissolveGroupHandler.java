@@ -1,0 +1,24 @@
+package orgshare.functions.handler;
+
+import orgshare.functions.http.Access;
+import orgshare.functions.http.ApiHandler;
+import orgshare.functions.http.ApiRequest;
+import orgshare.functions.http.ApiResponse;
+import orgshare.shared.Orgshare;
+
+/** DELETE /groups/{groupId}: the creator dissolves the group; nothing works in it from this instant. */
+public final class DissolveGroupHandler extends ApiHandler {
+    public DissolveGroupHandler() {
+        this(Orgshare.fromEnvironment());
+    }
+
+    public DissolveGroupHandler(Orgshare app) {
+        super(app, Access.MERCHANT);
+    }
+
+    @Override
+    protected ApiResponse handle(ApiRequest request) {
+        app.memberships().dissolve(request.caller(), request.path("groupId"), request.timeLeft());
+        return ApiResponse.noContent();
+    }
+}

@@ -1,0 +1,218 @@
+package orgshare.shared.service;
+
+import orgshare.shared.auth.Caller;
+import orgshare.shared.db.Keys;
+import orgshare.shared.db.OrgTable;
+import orgshare.shared.db.TableDefinition;
+import orgshare.shared.error.ApiException;
+import orgshare.shared.model.GroupItem;
+import orgshare.shared.model.MemberItem;
+import orgshare.shared.model.MerchantItem;
+import orgshare.shared.time.Timestamps;
+import orgshare.shared.validation.Validate;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The membership lifecycle. Every state change is one conditional write or one transaction whose conditions
+ * (group ACTIVE, caller's role, member state) make the races of DESIGN.md impossible; the member count changes in
+ * the same transaction as the member items, so it cannot drift. A read happens only to explain a refusal.
+ */
+public final class MembershipService {
+    public record InviteMember(String merchantId) {
+    }
+
+    public record MemberState(String merchantId, String status) {
+    }
+
+    private static final Map<String, String> STATUS_NAME = Map.of("#status", "status");
+    private static final String ME = "me";
+
+    private final OrgTable table;
+    private final GroupService groups;
+    private final GroupPurger purger;
+    private final Clock clock;
+    private final Supplier<String> ids;
+
+    public MembershipService(OrgTable table, GroupService groups, GroupPurger purger, Clock clock, Supplier<String> ids) {
+        this.table = table;
+        this.groups = groups;
+        this.purger = purger;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    /** The creator adds a merchant as INVITED: one read (the merchant, for its cloud) and one transaction. */
+    public MemberState invite(Caller caller, String rawGroupId, InviteMember request) {
+        String me = caller.requireMerchant();
+        String groupId = Validate.generatedId("groupId", rawGroupId);
+        String merchantId = Validate.generatedId("merchantId", request.merchantId());
+        MerchantItem merchant = table.merchants().getItem(GetItemEnhancedRequest.builder()
+                .key(OrgTable.key(Keys.merchant(merchantId), Keys.MERCHANT_SK)).consistentRead(true).build());
+        if (merchant == null) {
+            explainCreatorRefusal(groupId, me);
+            throw ApiException.notFound("MERCHANT_NOT_FOUND", "No merchant '" + merchantId + "'.");
+        }
+        String now = Timestamps.now(clock);
+        MemberItem invited = MemberItem.create(groupId, merchantId, merchant.getCloudId(), MemberItem.MEMBER,
+                MemberItem.INVITED, ids.get(), now);
+        table.transact(List.of(
+                countChange(groupId, me, +1),
+                TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                        .item(MemberItem.SCHEMA.itemToMap(invited, true))
+                        .conditionExpression("attribute_not_exists(pk)").build()).build()),
+                failed -> {
+                    if (failed == 0) {
+                        explainCreatorRefusal(groupId, me);
+                    }
+                    return ApiException.conflict("ALREADY_MEMBER", "Merchant '" + merchantId + "' is already in the member list.");
+                });
+        return new MemberState(merchantId, MemberItem.INVITED);
+    }
+
+    /** The invited merchant accepts: its member item turns ACTIVE while the group is ACTIVE, atomically. */
+    public MemberState join(Caller caller, String rawGroupId) {
+        String me = caller.requireMerchant();
+        String groupId = Validate.generatedId("groupId", rawGroupId);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":active", AttributeValue.fromS(GroupItem.ACTIVE));
+        values.put(":invited", AttributeValue.fromS(MemberItem.INVITED));
+        values.put(":now", AttributeValue.fromS(Timestamps.now(clock)));
+        table.transact(List.of(
+                TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                        .key(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK))
+                        .conditionExpression("#status = :active")
+                        .expressionAttributeNames(STATUS_NAME)
+                        .expressionAttributeValues(Map.of(":active", values.get(":active"))).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                        .key(OrgTable.keyMap(Keys.group(groupId), Keys.member(me)))
+                        .updateExpression("SET #status = :active, joinedAt = :now")
+                        .conditionExpression("#status = :invited")
+                        .expressionAttributeNames(STATUS_NAME)
+                        .expressionAttributeValues(values).build()).build()),
+                failed -> {
+                    GroupService.Membership membership = groups.requireMembership(groupId, me);
+                    if (membership.member().isActive()) {
+                        return ApiException.conflict("ALREADY_MEMBER", "You are already an active member of this group.");
+                    }
+                    return ApiException.conflict("CONCURRENT_CHANGE", "The group changed while you joined; retry.");
+                });
+        return new MemberState(me, MemberItem.ACTIVE);
+    }
+
+    /**
+     * A member leaves ({@code merchantId} is itself or "me"), or the creator removes one. One transaction: the member
+     * item goes, the count drops, and a departure marker tells the cleanup to delete the leaver's rules. The rules
+     * are dead at once anyway: each is bound to the membership it was set for, which no longer exists.
+     */
+    public void leave(Caller caller, String rawGroupId, String rawMerchantId) {
+        String me = caller.requireMerchant();
+        String groupId = Validate.generatedId("groupId", rawGroupId);
+        String target = ME.equals(rawMerchantId) ? me : Validate.generatedId("merchantId", rawMerchantId);
+        boolean self = target.equals(me);
+        String now = Timestamps.now(clock);
+
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":creator", AttributeValue.fromS(MemberItem.CREATOR));
+        Delete.Builder removeMember = Delete.builder().tableName(table.name())
+                .key(OrgTable.keyMap(Keys.group(groupId), Keys.member(target)))
+                .expressionAttributeNames(Map.of("#role", "role"))
+                .expressionAttributeValues(values)
+                // the creator cannot leave (it dissolves), and nobody removes the creator
+                .conditionExpression("attribute_exists(pk) AND #role <> :creator");
+        Map<String, AttributeValue> marker = new HashMap<>();
+        marker.put(TableDefinition.PK, AttributeValue.fromS(Keys.group(groupId)));
+        marker.put(TableDefinition.SK, AttributeValue.fromS(Keys.departed(target)));
+        marker.put(TableDefinition.GSI1_PK, AttributeValue.fromS(Keys.DEPARTED_INDEX));
+        marker.put(TableDefinition.GSI1_SK, AttributeValue.fromS(now + "#" + groupId + "#" + target));
+        marker.put("groupId", AttributeValue.fromS(groupId));
+        marker.put("merchantId", AttributeValue.fromS(target));
+        table.transact(List.of(
+                countChange(groupId, self ? null : me, -1),
+                TransactWriteItem.builder().delete(removeMember.build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(marker).build()).build()),
+                failed -> explainLeaveRefusal(groupId, me, target));
+    }
+
+    /**
+     * The creator dissolves the group: one conditional write makes it DISSOLVED (and puts it in the sparse index);
+     * from then on every condition that needs an ACTIVE group fails. Then it deletes what it can before
+     * {@code keepGoing} says stop; the scheduled cleanup deletes the rest and the group item last.
+     */
+    public void dissolve(Caller caller, String rawGroupId, BooleanSupplier keepGoing) {
+        String me = caller.requireMerchant();
+        String groupId = Validate.generatedId("groupId", rawGroupId);
+        String now = Timestamps.now(clock);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":active", AttributeValue.fromS(GroupItem.ACTIVE));
+        values.put(":dissolved", AttributeValue.fromS(GroupItem.DISSOLVED));
+        values.put(":me", AttributeValue.fromS(me));
+        values.put(":now", AttributeValue.fromS(now));
+        values.put(":index", AttributeValue.fromS(Keys.DISSOLVED_INDEX));
+        values.put(":sort", AttributeValue.fromS(now + "#" + groupId));
+        try {
+            table.client().updateItem(b -> b.tableName(table.name())
+                    .key(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK))
+                    .updateExpression("SET #status = :dissolved, dissolvedAt = :now, gsi1pk = :index, gsi1sk = :sort")
+                    .conditionExpression("#status = :active AND creatorId = :me")
+                    .expressionAttributeNames(STATUS_NAME)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            explainCreatorRefusal(groupId, me);
+            throw ApiException.conflict("CONCURRENT_CHANGE", "The group changed while you dissolved it; retry.");
+        }
+        purger.purgePartition(groupId, keepGoing);
+    }
+
+    /** memberCount += delta while the group is ACTIVE (and, when {@code creatorId} is given, created by it). */
+    private TransactWriteItem countChange(String groupId, String creatorId, int delta) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":active", AttributeValue.fromS(GroupItem.ACTIVE));
+        values.put(":delta", AttributeValue.fromN(Integer.toString(delta)));
+        String condition = "#status = :active";
+        if (creatorId != null) {
+            values.put(":creatorId", AttributeValue.fromS(creatorId));
+            condition += " AND creatorId = :creatorId";
+        }
+        return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                .key(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK))
+                .updateExpression("SET memberCount = memberCount + :delta")
+                .conditionExpression(condition)
+                .expressionAttributeNames(STATUS_NAME)
+                .expressionAttributeValues(values).build()).build();
+    }
+
+    /** Throws why a creator-only action on the group was refused: not there for the caller, dissolved, or not the creator. */
+    private void explainCreatorRefusal(String groupId, String me) {
+        GroupService.Membership membership = groups.requireMembership(groupId, me);
+        if (!membership.member().isCreator()) {
+            throw ApiException.forbidden("Only the group's creator can do this.");
+        }
+    }
+
+    private ApiException explainLeaveRefusal(String groupId, String me, String target) {
+        GroupService.Membership membership = groups.requireMembership(groupId, me);
+        if (target.equals(me)) {
+            return membership.member().isCreator()
+                    ? ApiException.conflict("CREATOR_CANNOT_LEAVE", "The creator cannot leave its group; dissolve it instead (DELETE /groups/" + groupId + ").")
+                    : ApiException.conflict("CONCURRENT_CHANGE", "The group changed while you left; retry.");
+        }
+        if (!membership.member().isCreator()) {
+            return ApiException.forbidden("Only the group's creator can remove another member.");
+        }
+        return ApiException.notFound("MEMBER_NOT_FOUND", "Merchant '" + target + "' is not in this group's member list.");
+    }
+}
