@@ -1,0 +1,159 @@
+package orgshare.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import orgshare.local.TemplateModel.LambdaFunction;
+import orgshare.shared.Orgshare;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Runs a template function on a JSON event the way the Lambda Java runtime does: the event is read into the handler's
+ * {@code RequestHandler<I, O>} input type, the output written back as JSON. The handler is built once per function
+ * through its {@code (Orgshare)} constructor, on the local table and the function's own resolved environment, and
+ * stays warm for later invocations, like a container.
+ */
+public final class FunctionInvoker {
+    private final TemplateModel template;
+    private final DynamoDbClient client;
+    private final ConcurrentMap<String, WarmHandler> warm = new ConcurrentHashMap<>();
+
+    private record WarmHandler(LambdaFunction function, RequestHandler<Object, Object> handler, JavaType inputType) {
+    }
+
+    /** The handler threw: what a Lambda invocation reports as a function error. */
+    public static final class FunctionFailedException extends RuntimeException {
+        private final String functionId;
+
+        FunctionFailedException(String functionId, Throwable cause) {
+            super(functionId + " failed: " + cause, cause);
+            this.functionId = functionId;
+        }
+
+        public String functionId() {
+            return functionId;
+        }
+    }
+
+    public FunctionInvoker(TemplateModel template, DynamoDbClient client) {
+        this.template = template;
+        this.client = client;
+    }
+
+    public TemplateModel template() {
+        return template;
+    }
+
+    /**
+     * Invokes the function on the event.
+     *
+     * @throws LocalRunnerException    the function is unknown, cannot be built, or the event does not fit its input
+     * @throws FunctionFailedException the handler threw
+     */
+    public JsonNode invoke(String functionId, JsonNode event) {
+        WarmHandler warmHandler = warm.computeIfAbsent(functionId, this::load);
+        Object input;
+        try {
+            input = EventJson.mapper().convertValue(event, warmHandler.inputType());
+        } catch (IllegalArgumentException e) {
+            throw new LocalRunnerException("The event does not fit " + functionId + "'s input type "
+                    + warmHandler.inputType().getRawClass().getName() + ": " + e.getMessage(), e);
+        }
+        Object output;
+        try {
+            output = warmHandler.handler().handleRequest(input, new LocalLambdaContext(warmHandler.function()));
+        } catch (RuntimeException | Error e) {
+            throw new FunctionFailedException(functionId, e);
+        }
+        return output == null ? NullNode.getInstance() : EventJson.mapper().valueToTree(output);
+    }
+
+    /** Builds a function's handler now rather than on its first invocation (a warm start for the first request). */
+    public void warmUp(String functionId) {
+        warm.computeIfAbsent(functionId, this::load);
+    }
+
+    private WarmHandler load(String functionId) {
+        LambdaFunction function = template.requireFunction(functionId);
+        Class<?> handlerClass;
+        try {
+            handlerClass = Class.forName(function.handlerClass());
+        } catch (ClassNotFoundException e) {
+            throw new LocalRunnerException(functionId + ": handler class " + function.handlerClass()
+                    + " is not on the runner's classpath (rebuild with mvn package)", e);
+        }
+        if (!RequestHandler.class.isAssignableFrom(handlerClass) || !"handleRequest".equals(function.handlerMethod())) {
+            throw new LocalRunnerException(functionId + ": the runner runs RequestHandler::handleRequest handlers; "
+                    + function.handlerClass() + "::" + function.handlerMethod() + " is not one");
+        }
+        Type input = requestHandlerInput(handlerClass, Map.of());
+        @SuppressWarnings("unchecked")
+        RequestHandler<Object, Object> handler = (RequestHandler<Object, Object>) instantiate(handlerClass, function);
+        return new WarmHandler(function, handler,
+                EventJson.mapper().getTypeFactory().constructType(input == null ? Object.class : input));
+    }
+
+    private Object instantiate(Class<?> handlerClass, LambdaFunction function) {
+        Constructor<?> constructor;
+        try {
+            constructor = handlerClass.getConstructor(Orgshare.class);
+        } catch (NoSuchMethodException e) {
+            throw new LocalRunnerException(function.logicalId() + ": " + handlerClass.getName()
+                    + " needs a public constructor taking " + Orgshare.class.getName() + " to run locally", e);
+        }
+        try {
+            return constructor.newInstance(Orgshare.create(client, function.environment()));
+        } catch (InvocationTargetException e) {
+            throw new LocalRunnerException(function.logicalId() + ": " + handlerClass.getName()
+                    + " could not be built: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new LocalRunnerException(function.logicalId() + ": " + handlerClass.getName()
+                    + " could not be built: " + e, e);
+        }
+    }
+
+    /**
+     * The {@code I} of {@code RequestHandler<I, O>} as {@code type} binds it, following superclasses and interfaces
+     * and the type variables they pass down ({@code XHandler extends ApiHandler implements RequestHandler<Event, ...>}).
+     */
+    static Type requestHandlerInput(Type type, Map<TypeVariable<?>, Type> bindings) {
+        Class<?> raw;
+        Map<TypeVariable<?>, Type> own = new HashMap<>();
+        if (type instanceof ParameterizedType parameterized) {
+            raw = (Class<?>) parameterized.getRawType();
+            TypeVariable<?>[] variables = raw.getTypeParameters();
+            Type[] arguments = parameterized.getActualTypeArguments();
+            for (int i = 0; i < variables.length; i++) {
+                Type argument = arguments[i];
+                own.put(variables[i], argument instanceof TypeVariable<?> variable
+                        ? bindings.getOrDefault(variable, Object.class) : argument);
+            }
+        } else if (type instanceof Class<?> plain) {
+            raw = plain;
+        } else {
+            return null;
+        }
+        if (raw == RequestHandler.class) {
+            return own.getOrDefault(RequestHandler.class.getTypeParameters()[0], Object.class);
+        }
+        for (Type parent : raw.getGenericInterfaces()) {
+            Type found = requestHandlerInput(parent, own);
+            if (found != null) {
+                return found;
+            }
+        }
+        Type superclass = raw.getGenericSuperclass();
+        return superclass == null ? null : requestHandlerInput(superclass, own);
+    }
+}

@@ -1,0 +1,212 @@
+package orgshare.local;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import orgshare.local.CommandLine.UsageException;
+import orgshare.local.FunctionInvoker.FunctionFailedException;
+import orgshare.local.TemplateModel.HttpRoute;
+import orgshare.local.TemplateModel.Schedule;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The local runner's command line: {@code invoke} runs one function on an event file, {@code start-api} serves the
+ * HttpApi, {@code operator-key} makes a key for a deployment. Functions and routes come from template.yaml; the table
+ * is DynamoDB Local inside this process, in memory or kept under {@code --data}.
+ */
+public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FUNCTION_ERROR = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "invoke", Set.of("event", "data", "template"),
+            "start-api", Set.of("port", "host", "data", "template"),
+            "operator-key", Set.of(),
+            "help", Set.of());
+
+    private static final String USAGE = """
+            Usage:
+              java -jar local/target/orgshare-local.jar start-api [--port 3000] [--host 127.0.0.1] [--data DIR] [--template template.yaml]
+              java -jar local/target/orgshare-local.jar invoke <FunctionLogicalId> --event <file> [--data DIR] [--template template.yaml]
+              java -jar local/target/orgshare-local.jar operator-key
+
+              --data DIR   keep the table in DIR (one process at a time); without it the table lives in memory
+              ORGSHARE_OPERATOR_KEY   the operator's API key; when unset, a fresh one is made and printed
+            """;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        int exit = new Main(System.getenv(), System.out, System.err).run(args);
+        System.exit(exit);
+    }
+
+    /** Runs a command and returns the process exit code; {@code start-api} returns when the process is told to stop. */
+    int run(String[] args) {
+        try {
+            CommandLine line = CommandLine.parse(args, OPTIONS);
+            return switch (line.command()) {
+                case "invoke" -> invoke(line);
+                case "start-api" -> startApi(line);
+                case "operator-key" -> operatorKey();
+                default -> {
+                    out.print(USAGE);
+                    yield EXIT_OK;
+                }
+            };
+        } catch (UsageException e) {
+            err.println(e.getMessage());
+            err.print(USAGE);
+            return EXIT_USAGE;
+        } catch (LocalRunnerException e) {
+            err.println(e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
+    private int invoke(CommandLine line) {
+        if (line.positionals().size() != 1) {
+            throw new UsageException("invoke takes one function logical ID.");
+        }
+        String functionId = line.positionals().get(0);
+        String eventFile = line.option("event", null);
+        if (eventFile == null) {
+            throw new UsageException("invoke needs --event <file>.");
+        }
+        OperatorKey operatorKey = OperatorKey.fromEnvironment(env);
+        TemplateModel template = loadTemplate(line, operatorKey);
+        template.requireFunction(functionId);
+        JsonNode event = readEvent(Path.of(eventFile));
+        try (LocalDynamo dynamo = LocalDynamo.open(dataDir(line))) {
+            JsonNode output = new FunctionInvoker(template, dynamo.client()).invoke(functionId, event);
+            out.println(output.toString());
+            return EXIT_OK;
+        } catch (FunctionFailedException e) {
+            e.getCause().printStackTrace(err);
+            out.println(lambdaErrorPayload(e.getCause()));
+            return EXIT_FUNCTION_ERROR;
+        }
+    }
+
+    private int startApi(CommandLine line) {
+        InetSocketAddress address = new InetSocketAddress(line.option("host", "127.0.0.1"), line.intOption("port", 3000));
+        if (address.isUnresolved()) {
+            throw new UsageException("Unknown host '" + line.option("host", "") + "'.");
+        }
+        OperatorKey operatorKey = OperatorKey.fromEnvironment(env);
+        TemplateModel template = loadTemplate(line, operatorKey);
+        Path data = dataDir(line);
+        LocalDynamo dynamo = LocalDynamo.open(data);
+        LocalApi api;
+        try {
+            api = LocalApi.start(new FunctionInvoker(template, dynamo.client()), address);
+        } catch (RuntimeException e) {
+            dynamo.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            dynamo.close();
+            err.println("orgshare local API stopped");
+            stopped.countDown();
+        }, "local-api-shutdown"));
+        printBanner(template, api, data, operatorKey);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return EXIT_OK;
+    }
+
+    private int operatorKey() {
+        OperatorKey key = OperatorKey.generate();
+        out.println("Operator key (keep it secret; it is shown only now):");
+        out.println("  " + key.key());
+        out.println("Its SHA-256, the only part that is deployed:");
+        out.println("  " + key.hash());
+        out.println("Deploy with:");
+        out.println("  sam deploy --parameter-overrides " + OperatorKey.TEMPLATE_PARAMETER + "=" + key.hash());
+        return EXIT_OK;
+    }
+
+    private void printBanner(TemplateModel template, LocalApi api, Path data, OperatorKey operatorKey) {
+        out.println("orgshare local API on " + api.baseUri() + "  (table '" + LocalDynamo.TABLE_NAME + "' "
+                + (data == null ? "in memory" : "in " + data.toAbsolutePath()) + ")");
+        for (HttpRoute route : template.httpRoutes()) {
+            out.printf("  %-7s %-40s %s%n", route.method(), route.path(), route.functionId());
+        }
+        template.defaultAuthorizer().ifPresent(authorizer ->
+                out.println("  authorizer: " + authorizer.name() + " -> " + authorizer.functionId()));
+        for (Schedule schedule : template.schedules()) {
+            out.println("  not run locally: " + schedule.functionId() + " on " + schedule.expression()
+                    + " (invoke it with the invoke command)");
+        }
+        if (operatorKey.generated()) {
+            out.println("Operator key (generated; set " + OperatorKey.ENVIRONMENT_VARIABLE + " to keep one): "
+                    + operatorKey.key());
+        } else {
+            out.println("Operator key: from " + OperatorKey.ENVIRONMENT_VARIABLE);
+        }
+        out.println("Ctrl-C to stop.");
+        out.flush();
+    }
+
+    private static TemplateModel loadTemplate(CommandLine line, OperatorKey operatorKey) {
+        Path template = templatePath(line);
+        if (!Files.isRegularFile(template)) {
+            throw new LocalRunnerException("No template at " + template.toAbsolutePath()
+                    + "; run from the project folder or pass --template");
+        }
+        return TemplateModel.load(template, operatorKey.parameterOverrides(), LocalDynamo.TABLE_NAME);
+    }
+
+    private static Path templatePath(CommandLine line) {
+        return Path.of(line.option("template", "template.yaml"));
+    }
+
+    private static Path dataDir(CommandLine line) {
+        String data = line.option("data", null);
+        return data == null ? null : Path.of(data);
+    }
+
+    private static JsonNode readEvent(Path file) {
+        try {
+            return EventJson.mapper().readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new LocalRunnerException("The event file " + file + " is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new LocalRunnerException("Cannot read the event file " + file + ": " + e);
+        }
+    }
+
+    /** The payload Lambda returns for a function error. */
+    private static String lambdaErrorPayload(Throwable error) {
+        ObjectNode payload = EventJson.mapper().createObjectNode();
+        payload.put("errorMessage", String.valueOf(error.getMessage()));
+        payload.put("errorType", error.getClass().getName());
+        var trace = payload.putArray("stackTrace");
+        for (StackTraceElement element : error.getStackTrace()) {
+            trace.add(element.toString());
+        }
+        return payload.toString();
+    }
+}
