@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import orgshare.local.CommandLine.UsageException;
 import orgshare.local.FunctionInvoker.FunctionFailedException;
 import orgshare.local.TemplateModel.HttpRoute;
-import orgshare.local.TemplateModel.Schedule;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -29,7 +29,7 @@ public final class Main {
 
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             "invoke", Set.of("event", "data", "template"),
-            "start-api", Set.of("port", "host", "data", "template"),
+            "start-api", Set.of("port", "host", "data", "template", "schedule-every"),
             "operator-key", Set.of(),
             "help", Set.of());
 
@@ -39,6 +39,7 @@ public final class Main {
               java -jar local/target/orgshare-local.jar invoke <FunctionLogicalId> --event <file> [--data DIR] [--template template.yaml]
               java -jar local/target/orgshare-local.jar operator-key
 
+              --schedule-every SECONDS   run the scheduled functions (the cleanup) this often instead of their template rate
               --data DIR   keep the table in DIR (one process at a time); without it the table lives in memory
               ORGSHARE_OPERATOR_KEY   the operator's API key; when unset, a fresh one is made and printed
             """;
@@ -121,14 +122,25 @@ public final class Main {
             dynamo.close();
             throw e;
         }
+        Duration every = null;
+        if (line.option("schedule-every", null) != null) {
+            int seconds = line.intOption("schedule-every", 0);
+            if (seconds < 1) {
+                throw new UsageException("--schedule-every takes a whole number of seconds, at least 1.");
+            }
+            every = Duration.ofSeconds(seconds);
+        }
+        LocalScheduler scheduler = new LocalScheduler(new FunctionInvoker(template, dynamo.client()), template.schedules(),
+                every, err);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            scheduler.close();
             api.close();
             dynamo.close();
             err.println("orgshare local API stopped");
             stopped.countDown();
         }, "local-api-shutdown"));
-        printBanner(template, api, data, operatorKey);
+        printBanner(template, api, data, operatorKey, scheduler);
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -148,7 +160,8 @@ public final class Main {
         return EXIT_OK;
     }
 
-    private void printBanner(TemplateModel template, LocalApi api, Path data, OperatorKey operatorKey) {
+    private void printBanner(TemplateModel template, LocalApi api, Path data, OperatorKey operatorKey,
+                             LocalScheduler scheduler) {
         out.println("orgshare local API on " + api.baseUri() + "  (table '" + LocalDynamo.TABLE_NAME + "' "
                 + (data == null ? "in memory" : "in " + data.toAbsolutePath()) + ")");
         for (HttpRoute route : template.httpRoutes()) {
@@ -156,9 +169,8 @@ public final class Main {
         }
         template.defaultAuthorizer().ifPresent(authorizer ->
                 out.println("  authorizer: " + authorizer.name() + " -> " + authorizer.functionId()));
-        for (Schedule schedule : template.schedules()) {
-            out.println("  not run locally: " + schedule.functionId() + " on " + schedule.expression()
-                    + " (invoke it with the invoke command)");
+        for (String planned : scheduler.plan()) {
+            out.println("  schedule: " + planned);
         }
         if (operatorKey.generated()) {
             out.println("Operator key (generated; set " + OperatorKey.ENVIRONMENT_VARIABLE + " to keep one): "
