@@ -4,6 +4,7 @@ import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.constructor.StandardConstructor;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -40,15 +41,12 @@ public final class CloudFormationYaml {
             return asDocument(newLoader().loadFromReader(reader), file.toString());
         } catch (IOException e) {
             throw new LocalRunnerException("Cannot read the template " + file + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            if (e instanceof LocalRunnerException) {
-                throw e;
-            }
+        } catch (YamlEngineException e) {
             throw new LocalRunnerException("The template " + file + " is not valid YAML: " + e.getMessage(), e);
         }
     }
 
-    public static Map<String, Object> parse(String yaml) {
+    static Map<String, Object> parse(String yaml) {
         return asDocument(newLoader().loadFromString(yaml), "the YAML text");
     }
 

@@ -3,11 +3,13 @@ package orgshare.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.NullNode;
 import orgshare.local.TemplateModel.LambdaFunction;
 import orgshare.shared.Orgshare;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
@@ -29,7 +31,9 @@ public final class FunctionInvoker {
     private final DynamoDbClient client;
     private final ConcurrentMap<String, WarmHandler> warm = new ConcurrentHashMap<>();
 
-    private record WarmHandler(LambdaFunction function, RequestHandler<Object, Object> handler, JavaType inputType) {
+    /** A built handler and the reader of its input type, its deserializers resolved once. */
+    private record WarmHandler(LambdaFunction function, RequestHandler<Object, Object> handler, JavaType inputType,
+                               ObjectReader inputReader) {
     }
 
     /** The handler threw: what a Lambda invocation reports as a function error. */
@@ -65,8 +69,8 @@ public final class FunctionInvoker {
         WarmHandler warmHandler = warm.computeIfAbsent(functionId, this::load);
         Object input;
         try {
-            input = EventJson.mapper().convertValue(event, warmHandler.inputType());
-        } catch (IllegalArgumentException e) {
+            input = warmHandler.inputReader().readValue(event);
+        } catch (IOException e) {
             throw new LocalRunnerException("The event does not fit " + functionId + "'s input type "
                     + warmHandler.inputType().getRawClass().getName() + ": " + e.getMessage(), e);
         }
@@ -79,7 +83,7 @@ public final class FunctionInvoker {
         return output == null ? NullNode.getInstance() : EventJson.mapper().valueToTree(output);
     }
 
-    /** Builds a function's handler now rather than on its first invocation (a warm start for the first request). */
+    /** Builds a function's handler and its input reader now rather than on its first invocation. */
     public void warmUp(String functionId) {
         warm.computeIfAbsent(functionId, this::load);
     }
@@ -98,10 +102,10 @@ public final class FunctionInvoker {
                     + function.handlerClass() + "::" + function.handlerMethod() + " is not one");
         }
         Type input = requestHandlerInput(handlerClass, Map.of());
+        JavaType inputType = EventJson.mapper().getTypeFactory().constructType(input == null ? Object.class : input);
         @SuppressWarnings("unchecked")
         RequestHandler<Object, Object> handler = (RequestHandler<Object, Object>) instantiate(handlerClass, function);
-        return new WarmHandler(function, handler,
-                EventJson.mapper().getTypeFactory().constructType(input == null ? Object.class : input));
+        return new WarmHandler(function, handler, inputType, EventJson.mapper().readerFor(inputType));
     }
 
     private Object instantiate(Class<?> handlerClass, LambdaFunction function) {

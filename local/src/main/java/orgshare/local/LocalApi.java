@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +56,7 @@ public final class LocalApi implements AutoCloseable {
     private LocalApi(FunctionInvoker invoker, InetSocketAddress address) throws IOException {
         this.invoker = invoker;
         List<HttpRoute> httpRoutes = invoker.template().httpRoutes();
-        httpRoutes.stream().map(HttpRoute::authorizer).filter(a -> a != null).distinct().forEach(LocalApi::requireSupported);
+        httpRoutes.stream().map(HttpRoute::authorizer).filter(Objects::nonNull).distinct().forEach(LocalApi::requireSupported);
         this.routes = new RouteTable(httpRoutes);
         this.server = HttpServer.create(address, 64);
         this.executor = Executors.newFixedThreadPool(THREADS, daemonThreads());

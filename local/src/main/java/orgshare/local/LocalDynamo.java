@@ -33,7 +33,10 @@ public final class LocalDynamo implements AutoCloseable {
         return withTable(new LocalDynamo(DynamoDBEmbedded.create(TELEMETRY_DISABLED)));
     }
 
-    /** Kept in {@code dataDir} (created if missing). One process at a time may hold a data folder open. */
+    /**
+     * Kept in {@code dataDir} (created if missing). A process opens a folder once; another process may use it at the
+     * same time (SQLite locks the file), which is how an invoke sees what a running start-api wrote.
+     */
     public static LocalDynamo persistent(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
@@ -69,6 +72,10 @@ public final class LocalDynamo implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Stops the engine and releases the data file. DynamoDB Local leaves one sleeping non-daemon job thread behind
+     * (its stream shard rollover), so a program that is done ends with System.exit, as Main does.
+     */
     @Override
     public void close() {
         client.close();

@@ -72,10 +72,11 @@ final class LocalScheduler implements AutoCloseable {
         event.put("id", UUID.randomUUID().toString());
         event.put("detail-type", "Scheduled Event");
         event.put("source", "aws.events");
-        event.put("account", "123456789012");
+        event.put("account", TemplateValues.ACCOUNT_ID);
         event.put("time", Instant.now().toString());
-        event.put("region", "us-east-1");
-        event.putArray("resources").add("arn:aws:events:us-east-1:123456789012:rule/" + schedule.functionId() + schedule.eventName());
+        event.put("region", TemplateValues.REGION);
+        event.putArray("resources").add("arn:aws:events:" + TemplateValues.REGION + ":" + TemplateValues.ACCOUNT_ID
+                + ":rule/" + schedule.functionId() + schedule.eventName());
         event.putObject("detail");
         return event;
     }

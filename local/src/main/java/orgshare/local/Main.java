@@ -12,10 +12,13 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 
 /**
  * The local runner's command line: {@code invoke} runs one function on an event file, {@code start-api} serves the
@@ -40,9 +43,16 @@ public final class Main {
               java -jar local/target/orgshare-local.jar operator-key
 
               --schedule-every SECONDS   run the scheduled functions (the cleanup) this often instead of their template rate
-              --data DIR   keep the table in DIR (one process at a time); without it the table lives in memory
+              --data DIR   keep the table in DIR, so later runs (and an invoke beside a start-api) see it; else in memory
               ORGSHARE_OPERATOR_KEY   the operator's API key; when unset, a fresh one is made and printed
             """;
+
+    /** Runs start-up work off the main thread; a daemon thread, so it never keeps the process alive by itself. */
+    private static final Executor STARTER = runnable -> {
+        Thread thread = new Thread(runnable, "local-start");
+        thread.setDaemon(true);
+        thread.start();
+    };
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -91,12 +101,10 @@ public final class Main {
         if (eventFile == null) {
             throw new UsageException("invoke needs --event <file>.");
         }
-        OperatorKey operatorKey = OperatorKey.fromEnvironment(env);
-        TemplateModel template = loadTemplate(line, operatorKey);
-        template.requireFunction(functionId);
         JsonNode event = readEvent(Path.of(eventFile));
-        try (LocalDynamo dynamo = LocalDynamo.open(dataDir(line))) {
-            JsonNode output = new FunctionInvoker(template, dynamo.client()).invoke(functionId, event);
+        try (Session session = openSession(line)) {
+            session.template().requireFunction(functionId);
+            JsonNode output = new FunctionInvoker(session.template(), session.dynamo().client()).invoke(functionId, event);
             out.println(output.toString());
             return EXIT_OK;
         } catch (FunctionFailedException e) {
@@ -111,17 +119,6 @@ public final class Main {
         if (address.isUnresolved()) {
             throw new UsageException("Unknown host '" + line.option("host", "") + "'.");
         }
-        OperatorKey operatorKey = OperatorKey.fromEnvironment(env);
-        TemplateModel template = loadTemplate(line, operatorKey);
-        Path data = dataDir(line);
-        LocalDynamo dynamo = LocalDynamo.open(data);
-        LocalApi api;
-        try {
-            api = LocalApi.start(new FunctionInvoker(template, dynamo.client()), address);
-        } catch (RuntimeException e) {
-            dynamo.close();
-            throw e;
-        }
         Duration every = null;
         if (line.option("schedule-every", null) != null) {
             int seconds = line.intOption("schedule-every", 0);
@@ -130,23 +127,45 @@ public final class Main {
             }
             every = Duration.ofSeconds(seconds);
         }
-        LocalScheduler scheduler = new LocalScheduler(new FunctionInvoker(template, dynamo.client()), template.schedules(),
-                every, err);
+        Session session = openSession(line);
+        // one invoker for requests and schedules: one warm handler per function, as in one container
+        FunctionInvoker invoker = new FunctionInvoker(session.template(), session.dynamo().client());
+        LocalApi api;
+        try {
+            api = LocalApi.start(invoker, address);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        STARTER.execute(() -> warmUp(invoker, api.servedFunctions()));
+        LocalScheduler scheduler = new LocalScheduler(invoker, session.template().schedules(), every, err);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             scheduler.close();
             api.close();
-            dynamo.close();
+            session.close();
             err.println("orgshare local API stopped");
             stopped.countDown();
         }, "local-api-shutdown"));
-        printBanner(template, api, data, operatorKey, scheduler);
+        printBanner(session, api, scheduler);
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return EXIT_OK;
+    }
+
+    /** Builds the handlers while the API waits for its first request, as provisioned concurrency would. */
+    private void warmUp(FunctionInvoker invoker, Set<String> functions) {
+        for (String functionId : functions) {
+            try {
+                invoker.warmUp(functionId);
+            } catch (LocalRunnerException e) {
+                // the request that reaches this function reports it, with its stack trace
+                err.println("warning: " + e.getMessage());
+            }
+        }
     }
 
     private int operatorKey() {
@@ -160,10 +179,11 @@ public final class Main {
         return EXIT_OK;
     }
 
-    private void printBanner(TemplateModel template, LocalApi api, Path data, OperatorKey operatorKey,
-                             LocalScheduler scheduler) {
+    private void printBanner(Session session, LocalApi api, LocalScheduler scheduler) {
+        TemplateModel template = session.template();
+        OperatorKey operatorKey = session.operatorKey();
         out.println("orgshare local API on " + api.baseUri() + "  (table '" + LocalDynamo.TABLE_NAME + "' "
-                + (data == null ? "in memory" : "in " + data.toAbsolutePath()) + ")");
+                + (session.data() == null ? "in memory" : "in " + session.data().toAbsolutePath()) + ")");
         for (HttpRoute route : template.httpRoutes()) {
             out.printf("  %-7s %-40s %s%n", route.method(), route.path(), route.functionId());
         }
@@ -180,6 +200,37 @@ public final class Main {
         }
         out.println("Ctrl-C to stop.");
         out.flush();
+    }
+
+    /** What a command runs on: the template as this run resolves it, and the table. */
+    private record Session(TemplateModel template, LocalDynamo dynamo, OperatorKey operatorKey, Path data)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            dynamo.close();
+        }
+    }
+
+    /**
+     * Reads the template while DynamoDB Local starts on another thread: the two are most of the start-up time and
+     * need nothing from each other.
+     */
+    private Session openSession(CommandLine line) {
+        OperatorKey operatorKey = OperatorKey.fromEnvironment(env);
+        Path data = dataDir(line);
+        CompletableFuture<LocalDynamo> dynamo = CompletableFuture.supplyAsync(() -> LocalDynamo.open(data), STARTER);
+        TemplateModel template;
+        try {
+            template = loadTemplate(line, operatorKey);
+        } catch (RuntimeException e) {
+            dynamo.thenAccept(LocalDynamo::close);
+            throw e;
+        }
+        try {
+            return new Session(template, dynamo.join(), operatorKey, data);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private static TemplateModel loadTemplate(CommandLine line, OperatorKey operatorKey) {

@@ -60,7 +60,6 @@ public final class TemplateModel {
                             String ttlAttribute, boolean ttlEnabled) {
     }
 
-    private final Path directory;
     private final Map<String, Object> document;
     private final Map<String, Parameter> parameters;
     private final Map<String, Map<String, Object>> resources;
@@ -71,7 +70,6 @@ public final class TemplateModel {
 
     private TemplateModel(Path file, Map<String, Object> document, Map<String, String> parameterOverrides,
                           String tableName) {
-        this.directory = file.toAbsolutePath().getParent();
         this.document = document;
         this.parameters = readParameters(section(document, "Parameters"), parameterOverrides);
         this.resources = readResources(section(document, "Resources"));
@@ -96,11 +94,6 @@ public final class TemplateModel {
         return new TemplateModel(file, CloudFormationYaml.load(file), parameterOverrides, tableName);
     }
 
-    /** The folder of template.yaml: relative CodeUri and event paths start there. */
-    public Path directory() {
-        return directory;
-    }
-
     public Map<String, Parameter> parameters() {
         return parameters;
     }
@@ -113,10 +106,6 @@ public final class TemplateModel {
     /** The Globals section as written. */
     public Map<String, Object> globals() {
         return section(document, "Globals");
-    }
-
-    public TemplateValues values() {
-        return values;
     }
 
     public List<LambdaFunction> functions() {
