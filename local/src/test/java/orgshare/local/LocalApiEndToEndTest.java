@@ -37,12 +37,6 @@ class LocalApiEndToEndTest {
     private static String table;
     private static LocalApi api;
 
-    private record Reply(int status, JsonNode json, String text) {
-        String errorCode() {
-            return json.path("error").path("code").asText();
-        }
-    }
-
     @BeforeAll
     static void start() {
         client = DynamoDbLocal.client();
@@ -55,25 +49,18 @@ class LocalApiEndToEndTest {
         api.close();
     }
 
-    private static Reply call(String method, String path, String key, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.baseUri() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = response.body().isEmpty() ? EventJson.mapper().nullNode() : EventJson.mapper().readTree(response.body());
-        return new Reply(response.statusCode(), json, response.body());
+    private static ApiReply call(String method, String path, String key, String body) throws IOException, InterruptedException {
+        return ApiReply.call(api.baseUri(), method, path, key, body);
     }
 
     @Test
     void theFoundationStoryAndItsRefusalsOverHttp() throws Exception {
-        Reply cloud = call("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}");
+        ApiReply cloud = call("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}");
         assertEquals(201, cloud.status(), cloud.text());
         assertEquals("acme", cloud.json().get("cloudId").asText());
 
-        Reply a = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Supplier A\"}");
-        Reply b = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Buyer B\"}");
+        ApiReply a = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Supplier A\"}");
+        ApiReply b = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Buyer B\"}");
         assertEquals(201, a.status(), a.text());
         assertEquals(201, b.status(), b.text());
         String keyA = a.json().get("apiKey").asText();
@@ -81,17 +68,17 @@ class LocalApiEndToEndTest {
         String idA = a.json().get("merchantId").asText();
         assertTrue(ApiKeys.wellFormed(keyA) && ApiKeys.wellFormed(keyB));
 
-        Reply me = call("GET", "/merchants/me", keyA, null);
+        ApiReply me = call("GET", "/merchants/me", keyA, null);
         assertEquals(200, me.status(), me.text());
         assertEquals(idA, me.json().get("merchantId").asText());
         assertEquals("acme", me.json().get("cloudId").asText());
         assertFalse(me.json().has("apiKey"));
 
-        Reply group = call("POST", "/groups", keyA, "{\"name\":\"Purchasing\"}");
+        ApiReply group = call("POST", "/groups", keyA, "{\"name\":\"Purchasing\"}");
         assertEquals(201, group.status(), group.text());
         String groupId = group.json().get("groupId").asText();
 
-        Reply read = call("GET", "/groups/" + groupId, keyA, null);
+        ApiReply read = call("GET", "/groups/" + groupId, keyA, null);
         assertEquals(200, read.status(), read.text());
         assertEquals(1, read.json().get("memberCount").asInt());
         assertEquals(1, read.json().get("members").size());
@@ -101,25 +88,25 @@ class LocalApiEndToEndTest {
         assertEquals("ACTIVE", creator.get("status").asText());
         assertFalse(creator.has("linkId"), "no link with oneself");
 
-        Reply mine = call("GET", "/groups", keyA, null);
+        ApiReply mine = call("GET", "/groups", keyA, null);
         assertEquals(200, mine.status(), mine.text());
         assertEquals(1, mine.json().get("groups").size());
         assertEquals(groupId, mine.json().get("groups").get(0).get("groupId").asText());
         assertEquals("CREATOR", mine.json().get("groups").get(0).get("role").asText());
 
-        Reply outsider = call("GET", "/groups/" + groupId, keyB, null);
+        ApiReply outsider = call("GET", "/groups/" + groupId, keyB, null);
         assertEquals(404, outsider.status(), outsider.text());
         assertEquals("GROUP_NOT_FOUND", outsider.errorCode());
-        Reply bGroups = call("GET", "/groups", keyB, null);
+        ApiReply bGroups = call("GET", "/groups", keyB, null);
         assertEquals(200, bGroups.status(), bGroups.text());
         assertEquals(0, bGroups.json().get("groups").size());
 
         assertRefusedWithoutWriting(keyA, groupId);
 
-        Reply noCloud = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"nowhere\",\"name\":\"X\"}");
+        ApiReply noCloud = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"nowhere\",\"name\":\"X\"}");
         assertEquals(404, noCloud.status(), noCloud.text());
         assertEquals("CLOUD_NOT_FOUND", noCloud.errorCode());
-        Reply duplicate = call("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Again\"}");
+        ApiReply duplicate = call("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Again\"}");
         assertEquals(409, duplicate.status(), duplicate.text());
         assertEquals("CLOUD_EXISTS", duplicate.errorCode());
     }
@@ -145,7 +132,7 @@ class LocalApiEndToEndTest {
                 new Refusal("forged cursor", "GET", "/groups/" + groupId + "?cursor=eyJwayI6IkdST1VQI3gifQ", keyA, null, 400, "INVALID_CURSOR"));
         List<String> before = TableSnapshot.of(client, table);
         for (Refusal refusal : refusals) {
-            Reply reply = call(refusal.method(), refusal.path(), refusal.key(), refusal.body());
+            ApiReply reply = call(refusal.method(), refusal.path(), refusal.key(), refusal.body());
             assertEquals(refusal.status(), reply.status(), refusal.label() + ": " + reply.text());
             assertEquals(refusal.code(), reply.errorCode(), refusal.label());
             assertTrue(reply.json().path("error").path("message").isTextual(), refusal.label() + ": " + reply.text());
@@ -155,10 +142,10 @@ class LocalApiEndToEndTest {
 
     @Test
     void apiGatewayAnswersByItselfWhereNoFunctionDoes() throws Exception {
-        Reply unknown = call("GET", "/no/such/route", OPERATOR_KEY, null);
+        ApiReply unknown = call("GET", "/no/such/route", OPERATOR_KEY, null);
         assertEquals(404, unknown.status());
         assertEquals("Not Found", unknown.json().get("message").asText());
-        Reply wrongMethod = call("PATCH", "/clouds", OPERATOR_KEY, "{}");
+        ApiReply wrongMethod = call("PATCH", "/clouds", OPERATOR_KEY, "{}");
         assertEquals(404, wrongMethod.status());
         assertTrue(rawStatusLine("GET /groups/%zz HTTP/1.1").contains(" 400 "), "a broken percent-encoding is a 400");
     }

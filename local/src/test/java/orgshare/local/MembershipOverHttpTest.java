@@ -12,10 +12,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,18 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every second as `start-api --schedule-every 1` runs it: invite, join, link IDs, leave, re-join, dissolve, gone.
  */
 class MembershipOverHttpTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String OPERATOR_KEY = ApiKeys.generate();
     private static DynamoDbClient client;
     private static String table;
     private static LocalApi api;
     private static LocalScheduler scheduler;
-
-    private record Reply(int status, JsonNode json, String text) {
-        String errorCode() {
-            return json.path("error").path("code").asText();
-        }
-    }
 
     @BeforeAll
     static void start() {
@@ -58,16 +47,11 @@ class MembershipOverHttpTest {
         api.close();
     }
 
-    private static Reply call(String method, String path, String key, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.baseUri() + path))
-                .header("Authorization", "Bearer " + key)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = response.body().isEmpty() ? EventJson.mapper().nullNode() : EventJson.mapper().readTree(response.body());
-        return new Reply(response.statusCode(), json, response.body());
+    private static ApiReply call(String method, String path, String key, String body) throws IOException, InterruptedException {
+        return ApiReply.call(api.baseUri(), method, path, key, body);
     }
 
-    private static JsonNode member(Reply group, String merchantId) {
+    private static JsonNode member(ApiReply group, String merchantId) {
         for (JsonNode m : group.json().get("members")) {
             if (m.get("merchantId").asText().equals(merchantId)) {
                 return m;
@@ -79,26 +63,26 @@ class MembershipOverHttpTest {
     @Test
     void theLifecycleOverHttp() throws Exception {
         assertEquals(201, call("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}").status());
-        Reply supplier = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Supplier\"}");
-        Reply branch = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Branch\"}");
+        ApiReply supplier = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Supplier\"}");
+        ApiReply branch = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Branch\"}");
         String s = supplier.json().get("apiKey").asText();
         String b = branch.json().get("apiKey").asText();
         String sId = supplier.json().get("merchantId").asText();
         String bId = branch.json().get("merchantId").asText();
         String groupId = call("POST", "/groups", s, "{\"name\":\"Purchasing\"}").json().get("groupId").asText();
 
-        Reply invite = call("POST", "/groups/" + groupId + "/members", s, "{\"merchantId\":\"" + bId + "\"}");
+        ApiReply invite = call("POST", "/groups/" + groupId + "/members", s, "{\"merchantId\":\"" + bId + "\"}");
         assertEquals(201, invite.status(), invite.text());
         assertEquals("INVITED", invite.json().get("status").asText());
         assertEquals(409, call("POST", "/groups/" + groupId + "/members", s, "{\"merchantId\":\"" + bId + "\"}").status());
         assertEquals(403, call("POST", "/groups/" + groupId + "/members", b, "{\"merchantId\":\"" + sId + "\"}").status());
 
-        Reply join = call("PUT", "/groups/" + groupId + "/members/me", b, null);
+        ApiReply join = call("PUT", "/groups/" + groupId + "/members/me", b, null);
         assertEquals(200, join.status(), join.text());
         assertEquals("ACTIVE", join.json().get("status").asText());
 
-        Reply seenBySupplier = call("GET", "/groups/" + groupId, s, null);
-        Reply seenByBranch = call("GET", "/groups/" + groupId, b, null);
+        ApiReply seenBySupplier = call("GET", "/groups/" + groupId, s, null);
+        ApiReply seenByBranch = call("GET", "/groups/" + groupId, b, null);
         assertEquals(2, seenBySupplier.json().get("memberCount").asInt());
         String link = member(seenBySupplier, bId).get("linkId").asText();
         assertEquals(link, member(seenByBranch, sId).get("linkId").asText(), "one link, seen from both sides");
@@ -120,7 +104,7 @@ class MembershipOverHttpTest {
             assertTrue(status == 404 || status == 410, "after dissolve: " + status);
             assertEquals(0, call("GET", "/groups", key, null).json().get("groups").size());
         }
-        Reply lateJoin = call("PUT", "/groups/" + groupId + "/members/me", b, null);
+        ApiReply lateJoin = call("PUT", "/groups/" + groupId + "/members/me", b, null);
         assertTrue(lateJoin.status() == 404 || lateJoin.status() == 410, lateJoin.text());
 
         // the scheduled cleanup (every second here) deletes the group item last

@@ -1,0 +1,29 @@
+package orgshare.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** One answer of the local API over real HTTP, and the call that gets it (no key: no Authorization header). */
+record ApiReply(int status, JsonNode json, String text) {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    String errorCode() {
+        return json.path("error").path("code").asText();
+    }
+
+    static ApiReply call(URI base, String method, String path, String key, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = response.body().isEmpty() ? EventJson.mapper().nullNode() : EventJson.mapper().readTree(response.body());
+        return new ApiReply(response.statusCode(), json, response.body());
+    }
+}
