@@ -10,6 +10,7 @@ import orgshare.shared.service.CloudService;
 import orgshare.shared.service.GroupService;
 import orgshare.shared.service.MembershipService;
 import orgshare.shared.service.MerchantService;
+import orgshare.shared.service.RuleService;
 import orgshare.shared.testing.DynamoDbLocal;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -46,10 +47,11 @@ class EventsTest {
     /** The membership steps an event needs before it runs (B's invitation before B joins, say); the rest need none. */
     private static final Map<String, Consumer<Orgshare>> PRECONDITIONS = Map.of(
             "join-group.json", EventsTest::inviteB,
-            "leave-group.json", app -> {
-                inviteB(app);
-                app.memberships().join(Caller.merchant(MERCHANT_B, CLOUD), GROUP);
-            });
+            "leave-group.json", EventsTest::bJoins,
+            "change-rules.json", EventsTest::bJoins,
+            "list-providers.json", EventsTest::exchangeReady,
+            "pull-records.json", EventsTest::exchangeReady,
+            "push-document.json", EventsTest::exchangeReady);
 
     private static final DynamoDbClient CLIENT = DynamoDbLocal.client();
 
@@ -120,6 +122,21 @@ class EventsTest {
         String groupId = app.groups().create(Caller.merchant(MERCHANT_A, CLOUD), new GroupService.CreateGroup("Purchasing")).groupId();
         assertEquals(GROUP, groupId);
         return app;
+    }
+
+    private static void bJoins(Orgshare app) {
+        inviteB(app);
+        app.memberships().join(Caller.merchant(MERCHANT_B, CLOUD), GROUP);
+    }
+
+    /** B has joined; A has an order for B, and rules that open it to B and let B push purchase orders. */
+    private static void exchangeReady(Orgshare app) {
+        bJoins(app);
+        Caller a = Caller.merchant(MERCHANT_A, CLOUD);
+        app.records().put(a, "order", "PO-1001", "{\"buyerId\": \"" + MERCHANT_B + "\", \"item\": \"widget\"}");
+        app.rules().change(a, GROUP, new RuleService.RuleChanges(0L, List.of(
+                new RuleService.RuleInput(MERCHANT_A, MERCHANT_B, "order", "FULL", null, Map.of("buyerId", "${partner}"), false),
+                new RuleService.RuleInput(MERCHANT_A, MERCHANT_B, "purchase-order", "NONE", null, null, true)), null));
     }
 
     private static void inviteB(Orgshare app) {

@@ -3,13 +3,18 @@ package orgshare.shared;
 import orgshare.shared.db.Clients;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.ids.Ids;
+import orgshare.shared.service.AuditService;
 import orgshare.shared.service.AuthService;
 import orgshare.shared.service.CleanupService;
 import orgshare.shared.service.CloudService;
+import orgshare.shared.service.ExchangeService;
 import orgshare.shared.service.GroupPurger;
 import orgshare.shared.service.GroupService;
+import orgshare.shared.service.InboxService;
 import orgshare.shared.service.MembershipService;
 import orgshare.shared.service.MerchantService;
+import orgshare.shared.service.RecordService;
+import orgshare.shared.service.RuleService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
@@ -32,6 +37,11 @@ public final class Orgshare {
     private final AuthService auth;
     private final MembershipService memberships;
     private final CleanupService cleanup;
+    private final RecordService records;
+    private final RuleService rules;
+    private final AuditService audit;
+    private final ExchangeService exchange;
+    private final InboxService inbox;
 
     private Orgshare(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
         String tableName = env.get(ENV_TABLE_NAME);
@@ -47,6 +57,11 @@ public final class Orgshare {
         GroupPurger purger = new GroupPurger(table);
         this.memberships = new MembershipService(table, groups, purger, clock, ids);
         this.cleanup = new CleanupService(table, purger);
+        this.records = new RecordService(table, clock);
+        this.rules = new RuleService(table, groups, clock, ids);
+        this.audit = new AuditService(table);
+        this.exchange = new ExchangeService(table, records, audit, clock, ids);
+        this.inbox = new InboxService(table);
     }
 
     private static final class FromEnvironment {
@@ -98,5 +113,25 @@ public final class Orgshare {
 
     public CleanupService cleanup() {
         return cleanup;
+    }
+
+    public RecordService records() {
+        return records;
+    }
+
+    public RuleService rules() {
+        return rules;
+    }
+
+    public AuditService audit() {
+        return audit;
+    }
+
+    public ExchangeService exchange() {
+        return exchange;
+    }
+
+    public InboxService inbox() {
+        return inbox;
     }
 }

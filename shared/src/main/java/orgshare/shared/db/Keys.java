@@ -48,7 +48,25 @@ public final class Keys {
         return RULE_PREFIX + ownerId + "#";
     }
 
-    /** gsi1 partition listing the rules that name one partner in one group. */
+    /** A rule's sort key in its group's partition. */
+    public static String rule(String ownerId, String partnerId, String type) {
+        return RULE_PREFIX + ownerId + "#" + partnerId + "#" + type;
+    }
+
+    /** One owner's records of one type: a partition of its own, in the table and in gsi1 (by update time). */
+    public static String records(String ownerId, String type) {
+        return "REC#" + ownerId + "#" + type;
+    }
+
+    public static String inbox(String merchantId) {
+        return "INBOX#" + merchantId;
+    }
+
+    public static String audit(String merchantId) {
+        return "AUDIT#" + merchantId;
+    }
+
+    /** gsi1 partition listing the rules that name one partner (or {@code *}) in one group: discovery reads it. */
     public static String rulesForPartner(String groupId, String partnerId) {
         return "PARTNER#" + groupId + "#" + partnerId;
     }

@@ -1,6 +1,10 @@
 package orgshare.shared.db;
 
 import orgshare.shared.model.ApiKeyItem;
+import orgshare.shared.model.AuditItem;
+import orgshare.shared.model.InboxItem;
+import orgshare.shared.model.RecordItem;
+import orgshare.shared.model.RuleItem;
 import orgshare.shared.model.CloudItem;
 import orgshare.shared.model.GroupItem;
 import orgshare.shared.model.MemberItem;
@@ -20,6 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 import java.util.ArrayList;
@@ -32,6 +38,10 @@ public final class OrgTable {
     public static final Expression ITEM_ABSENT = Expression.builder().expression("attribute_not_exists(pk)").build();
     public static final Expression ITEM_PRESENT = Expression.builder().expression("attribute_exists(pk)").build();
 
+    /** DynamoDB's limits on one BatchWriteItem and one TransactWriteItems. */
+    public static final int MAX_BATCH_WRITE = 25;
+    public static final int MAX_TRANSACTION = 100;
+
     private final DynamoDbClient client;
     private final DynamoDbEnhancedClient enhanced;
     private final String name;
@@ -40,6 +50,10 @@ public final class OrgTable {
     private final DynamoDbTable<ApiKeyItem> keys;
     private final DynamoDbTable<GroupItem> groups;
     private final DynamoDbTable<MemberItem> members;
+    private final DynamoDbTable<RuleItem> rules;
+    private final DynamoDbTable<RecordItem> records;
+    private final DynamoDbTable<InboxItem> inbox;
+    private final DynamoDbTable<AuditItem> audit;
 
     public OrgTable(DynamoDbClient client, String name) {
         this.client = client;
@@ -50,6 +64,10 @@ public final class OrgTable {
         this.keys = enhanced.table(name, ApiKeyItem.SCHEMA);
         this.groups = enhanced.table(name, GroupItem.SCHEMA);
         this.members = enhanced.table(name, MemberItem.SCHEMA);
+        this.rules = enhanced.table(name, RuleItem.SCHEMA);
+        this.records = enhanced.table(name, RecordItem.SCHEMA);
+        this.inbox = enhanced.table(name, InboxItem.SCHEMA);
+        this.audit = enhanced.table(name, AuditItem.SCHEMA);
     }
 
     public DynamoDbClient client() {
@@ -84,6 +102,22 @@ public final class OrgTable {
         return members;
     }
 
+    public DynamoDbTable<RuleItem> rules() {
+        return rules;
+    }
+
+    public DynamoDbTable<RecordItem> records() {
+        return records;
+    }
+
+    public DynamoDbTable<InboxItem> inbox() {
+        return inbox;
+    }
+
+    public DynamoDbTable<AuditItem> audit() {
+        return audit;
+    }
+
     public static Key key(String pk, String sk) {
         return Key.builder().partitionValue(pk).sortValue(sk).build();
     }
@@ -109,6 +143,22 @@ public final class OrgTable {
             pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         }
         return found;
+    }
+
+    /** BatchWriteItem, 25 requests a call, unprocessed items asked again with backoff until all are written. */
+    public void batchWrite(List<WriteRequest> requests) {
+        for (int from = 0; from < requests.size(); from += MAX_BATCH_WRITE) {
+            Map<String, List<WriteRequest>> pending = Map.of(name,
+                    List.copyOf(requests.subList(from, Math.min(requests.size(), from + MAX_BATCH_WRITE))));
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    Backoff.sleep(attempt);
+                }
+                Map<String, List<WriteRequest>> batch = pending;
+                BatchWriteItemResponse response = client.batchWriteItem(b -> b.requestItems(batch));
+                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+            }
+        }
     }
 
     /**

@@ -42,6 +42,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(403, "FORBIDDEN", message);
     }
 
+    public static ApiException forbidden(String code, String message) {
+        return new ApiException(403, code, message);
+    }
+
     public static ApiException notFound(String code, String message) {
         return new ApiException(404, code, message);
     }

@@ -1,11 +1,14 @@
 package orgshare.shared.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -32,6 +35,10 @@ public final class Json {
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        // business documents keep their numbers exactly as sent, and a repeated key is an error, not a silent overwrite
+        mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        mapper.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.setSerializationInclusion(JsonInclude.Include.NON_NULL);
         // "name": 42 is a wrong type, not the string "42"
         mapper.coercionConfigFor(LogicalType.Textual)
@@ -78,8 +85,40 @@ public final class Json {
         try {
             return MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+                throw ApiException.badRequest("MALFORMED_JSON", "The request body repeats a key in one object; each key may appear once.");
+            }
             throw ApiException.badRequest("MALFORMED_JSON", "The request body is not valid JSON.");
         }
+    }
+
+    /** A request body that must be a JSON object (a business document): anything else is a 400. */
+    public static ObjectNode decodeObject(String body) {
+        JsonNode tree = decodeTree(body);
+        if (!tree.isObject()) {
+            throw ApiException.validation("The body must be a JSON object ({...}), not " + describe(tree) + ".");
+        }
+        return (ObjectNode) tree;
+    }
+
+    /** Parses JSON this service stored itself. */
+    public static ObjectNode storedObject(String json) {
+        try {
+            return (ObjectNode) MAPPER.readTree(json);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("a stored document is not a JSON object", e);
+        }
+    }
+
+    private static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "a " + node.getNodeType().name().toLowerCase();
+        };
     }
 
     public static String encode(Object value) {

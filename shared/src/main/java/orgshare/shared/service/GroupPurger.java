@@ -1,11 +1,9 @@
 package orgshare.shared.service;
 
-import orgshare.shared.db.Backoff;
 import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -23,7 +21,6 @@ import java.util.function.BooleanSupplier;
  * finished by the next one.
  */
 public final class GroupPurger {
-    private static final int BATCH = 25;
     private static final String KEYS_ONLY = TableDefinition.PK + ", " + TableDefinition.SK;
 
     private final OrgTable table;
@@ -128,21 +125,9 @@ public final class GroupPurger {
 
     /** BatchWriteItem deletes, 25 at a time, retrying unprocessed items with backoff. */
     long delete(List<Map<String, AttributeValue>> keys) {
-        for (int from = 0; from < keys.size(); from += BATCH) {
-            List<WriteRequest> requests = new ArrayList<>();
-            for (Map<String, AttributeValue> key : keys.subList(from, Math.min(keys.size(), from + BATCH))) {
-                requests.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build());
-            }
-            Map<String, List<WriteRequest>> pending = Map.of(table.name(), requests);
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                if (attempt > 0) {
-                    Backoff.sleep(attempt);
-                }
-                Map<String, List<WriteRequest>> batch = pending;
-                BatchWriteItemResponse response = table.client().batchWriteItem(b -> b.requestItems(batch));
-                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-            }
-        }
+        table.batchWrite(keys.stream()
+                .map(key -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build())
+                .toList());
         return keys.size();
     }
 }

@@ -49,6 +49,12 @@ public final class GroupService {
 
     /** The group and the caller's own membership, read together and consistently. */
     public record Membership(GroupItem group, MemberItem member) {
+        public void requireActive() {
+            if (!member.isActive()) {
+                throw ApiException.forbidden("NOT_ACTIVE_MEMBER", "You are invited to group '" + group.getGroupId()
+                        + "' but have not joined it; join first (PUT /groups/" + group.getGroupId() + "/members/me).");
+            }
+        }
     }
 
     private final OrgTable table;
@@ -144,6 +150,13 @@ public final class GroupService {
         String cursor = page.lastEvaluatedKey() == null ? null
                 : Cursors.encode(page.lastEvaluatedKey().get(TableDefinition.GSI1_SK).s().substring(Keys.GROUP_PREFIX.length()));
         return new MyGroups(mine, cursor);
+    }
+
+    /** As {@link #requireMembership}, for what only ACTIVE members may do (an invited merchant must join first). */
+    public Membership requireActiveMembership(String groupId, String merchantId) {
+        Membership membership = requireMembership(groupId, merchantId);
+        membership.requireActive();
+        return membership;
     }
 
     /**

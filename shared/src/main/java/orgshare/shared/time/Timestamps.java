@@ -1,6 +1,7 @@
 package orgshare.shared.time;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -13,6 +14,10 @@ public final class Timestamps {
     }
 
     public static String now(Clock clock) {
-        return FORMAT.format(clock.instant());
+        return format(clock.instant());
+    }
+
+    public static String format(Instant instant) {
+        return FORMAT.format(instant);
     }
 }

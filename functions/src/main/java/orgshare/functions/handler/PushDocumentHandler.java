@@ -1,0 +1,25 @@
+package orgshare.functions.handler;
+
+import orgshare.functions.http.Access;
+import orgshare.functions.http.ApiHandler;
+import orgshare.functions.http.ApiRequest;
+import orgshare.functions.http.ApiResponse;
+import orgshare.shared.Orgshare;
+import orgshare.shared.service.RecordService;
+
+/** POST /groups/{groupId}/exchange/{ownerId}/{type}: a document into the owner's inbox, where its rules allow push. */
+public final class PushDocumentHandler extends ApiHandler {
+    public PushDocumentHandler() {
+        this(Orgshare.fromEnvironment());
+    }
+
+    public PushDocumentHandler(Orgshare app) {
+        super(app, Access.MERCHANT);
+    }
+
+    @Override
+    protected ApiResponse handle(ApiRequest request) {
+        return ApiResponse.accepted(app.exchange().push(request.caller(), request.path("groupId"), request.path("ownerId"),
+                request.path("type"), request.rawBody(RecordService.MAX_BODY_BYTES)));
+    }
+}

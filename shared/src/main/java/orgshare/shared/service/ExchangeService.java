@@ -1,0 +1,198 @@
+package orgshare.shared.service;
+
+import orgshare.shared.auth.Caller;
+import orgshare.shared.db.Keys;
+import orgshare.shared.db.OrgTable;
+import orgshare.shared.db.TableDefinition;
+import orgshare.shared.error.ApiException;
+import orgshare.shared.model.AuditItem;
+import orgshare.shared.model.GroupItem;
+import orgshare.shared.model.InboxItem;
+import orgshare.shared.model.MemberItem;
+import orgshare.shared.model.RuleItem;
+import orgshare.shared.rules.Resolution;
+import orgshare.shared.rules.Rule;
+import orgshare.shared.rules.RuleResolver;
+import orgshare.shared.time.Timestamps;
+import orgshare.shared.validation.Validate;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Exchange between members: a partner pulls an owner's records as far as the owner's rules allow, or pushes a
+ * document into the owner's inbox where a rule allows it. Authorization is one consistent BatchGetItem (the group,
+ * both memberships and the four rules that can decide), whatever the size of the group.
+ */
+public final class ExchangeService {
+    public record Pushed(String messageId) {
+    }
+
+    /** What one consistent read established: the group, both ACTIVE memberships, and the resolved rule. */
+    record Authorization(GroupItem group, MemberItem partner, MemberItem owner, Resolution resolution) {
+    }
+
+    private final OrgTable table;
+    private final RecordService records;
+    private final AuditService audit;
+    private final Clock clock;
+    private final Supplier<String> ids;
+
+    public ExchangeService(OrgTable table, RecordService records, AuditService audit, Clock clock, Supplier<String> ids) {
+        this.table = table;
+        this.records = records;
+        this.audit = audit;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    /**
+     * One page of the owner's records of {@code type}, as the resolved rule shows them to the caller, and an audit
+     * event in both merchants' logs. Refusals say why and never touch a record.
+     */
+    public RecordService.RecordPage pull(Caller caller, String rawGroupId, String rawOwnerId, String rawType,
+                                         String rawSince, String rawLimit, String rawCursor) {
+        String me = caller.requireMerchant();
+        String groupId = Validate.generatedId("groupId", rawGroupId);
+        String ownerId = Validate.generatedId("ownerId", rawOwnerId);
+        String type = Validate.recordType("type", rawType);
+        Instant since = Validate.timestamp("since", rawSince);
+        int limit = Validate.pageSize(rawLimit);
+        refuseSelf(me, ownerId, "GET /records/" + type);
+
+        Authorization authorization = authorize(groupId, me, ownerId, type);
+        Resolution resolution = authorization.resolution();
+        if (!resolution.canRead()) {
+            throw ApiException.forbidden("NOT_SHARED", "Merchant '" + ownerId + "' does not open its '" + type
+                    + "' records to you in group '" + groupId + "'. GET /groups/" + groupId + "/providers lists what is open to you.");
+        }
+        RecordService.RecordPage page = records.page(ownerId, type, since, limit, rawCursor, resolution);
+
+        AuditItem event = AuditItem.create(ids.get(), Timestamps.now(clock), AuditItem.PULL, groupId, me);
+        event.setOwnerId(ownerId);
+        event.setType(type);
+        event.setScope(resolution.scope().name());
+        event.setCount(page.records().size());
+        audit.write(event, List.of(ownerId, me));
+        return page;
+    }
+
+    /**
+     * Puts a document into the owner's inbox. The delivery, and its audit events, are one transaction conditioned on
+     * what authorized it (group ACTIVE with the same rules version, both memberships unchanged), so no push lands
+     * after a leave, a dissolve or a rule change that would have refused it.
+     */
+    public Pushed push(Caller caller, String rawGroupId, String rawOwnerId, String rawType, String rawBody) {
+        String me = caller.requireMerchant();
+        String groupId = Validate.generatedId("groupId", rawGroupId);
+        String ownerId = Validate.generatedId("ownerId", rawOwnerId);
+        String type = Validate.recordType("type", rawType);
+        refuseSelf(me, ownerId, "PUT /records/" + type + "/{recordId}");
+        String body = RecordService.storableBody(rawBody);
+
+        Authorization authorization = authorize(groupId, me, ownerId, type);
+        if (!authorization.resolution().push()) {
+            throw ApiException.forbidden("PUSH_NOT_ALLOWED", "Merchant '" + ownerId + "' does not accept '" + type
+                    + "' documents from you in group '" + groupId + "'.");
+        }
+        String messageId = ids.get();
+        String now = Timestamps.now(clock);
+        InboxItem delivery = InboxItem.create(ownerId, messageId, me, groupId, type, now, body);
+        AuditItem event = AuditItem.create(messageId, now, AuditItem.PUSH, groupId, me);
+        event.setOwnerId(ownerId);
+        event.setType(type);
+        event.setMessageId(messageId);
+
+        GroupItem group = authorization.group();
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(check(Keys.GROUP_SK, groupId, "#status = :active AND rulesVersion = :version", Map.of(
+                ":active", AttributeValue.fromS(GroupItem.ACTIVE),
+                ":version", AttributeValue.fromN(Long.toString(group.getRulesVersion())))));
+        actions.add(membershipUnchanged(groupId, authorization.partner()));
+        actions.add(membershipUnchanged(groupId, authorization.owner()));
+        actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                .item(InboxItem.SCHEMA.itemToMap(delivery, true))
+                .conditionExpression("attribute_not_exists(pk)").build()).build());
+        actions.add(audit.put(event, ownerId));
+        actions.add(audit.put(event, me));
+        table.transact(actions, failed -> ApiException.conflict("CONCURRENT_CHANGE",
+                "The group, its rules or a membership changed while you pushed; nothing was delivered. Retry."));
+        return new Pushed(messageId);
+    }
+
+    /**
+     * The one consistent read that authorizes an exchange: group, both memberships and the four candidate rules.
+     * A rule bound to an earlier membership of either member is dead and ignored.
+     */
+    Authorization authorize(String groupId, String partnerId, String ownerId, String type) {
+        String pk = Keys.group(groupId);
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        keys.add(OrgTable.keyMap(pk, Keys.GROUP_SK));
+        keys.add(OrgTable.keyMap(pk, Keys.member(partnerId)));
+        keys.add(OrgTable.keyMap(pk, Keys.member(ownerId)));
+        for (String ruleKey : RuleResolver.candidateKeys(ownerId, partnerId, type)) {
+            keys.add(OrgTable.keyMap(pk, Keys.RULE_PREFIX + ruleKey));
+        }
+        GroupItem group = null;
+        MemberItem partner = null;
+        MemberItem owner = null;
+        List<RuleItem> candidates = new ArrayList<>();
+        for (Map<String, AttributeValue> item : table.batchGetConsistent(keys)) {
+            String sk = item.get(TableDefinition.SK).s();
+            if (Keys.GROUP_SK.equals(sk)) {
+                group = GroupItem.SCHEMA.mapToItem(item);
+            } else if (sk.equals(Keys.member(partnerId))) {
+                partner = MemberItem.SCHEMA.mapToItem(item);
+            } else if (sk.equals(Keys.member(ownerId))) {
+                owner = MemberItem.SCHEMA.mapToItem(item);
+            } else {
+                candidates.add(RuleItem.SCHEMA.mapToItem(item));
+            }
+        }
+        if (group == null || partner == null) {
+            throw ApiException.notFound("GROUP_NOT_FOUND", "No group '" + groupId + "' that you are a member of.");
+        }
+        if (!group.isActive()) {
+            throw ApiException.gone("GROUP_DISSOLVED", "Group '" + groupId + "' was dissolved.");
+        }
+        new GroupService.Membership(group, partner).requireActive();
+        if (owner == null || !owner.isActive()) {
+            throw ApiException.notFound("OWNER_NOT_FOUND", "Merchant '" + ownerId + "' is not an active member of group '" + groupId + "'.");
+        }
+        List<Rule> live = new ArrayList<>();
+        for (RuleItem rule : candidates) {
+            if (rule.isBoundTo(owner.getMembershipId(), partner.getMembershipId())) {
+                live.add(rule.toRule());
+            }
+        }
+        return new Authorization(group, partner, owner, RuleResolver.resolve(live, ownerId, partnerId, type));
+    }
+
+    private TransactWriteItem membershipUnchanged(String groupId, MemberItem member) {
+        return check(Keys.member(member.getMerchantId()), groupId, "#status = :active AND membershipId = :membership", Map.of(
+                ":active", AttributeValue.fromS(MemberItem.ACTIVE),
+                ":membership", AttributeValue.fromS(member.getMembershipId())));
+    }
+
+    private TransactWriteItem check(String sk, String groupId, String condition, Map<String, AttributeValue> values) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                .key(OrgTable.keyMap(Keys.group(groupId), sk))
+                .conditionExpression(condition)
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(values).build()).build();
+    }
+
+    private static void refuseSelf(String me, String ownerId, String instead) {
+        if (me.equals(ownerId)) {
+            throw ApiException.badRequest("SELF_EXCHANGE", "You are the owner: your own records need no exchange (" + instead + ").");
+        }
+    }
+}
