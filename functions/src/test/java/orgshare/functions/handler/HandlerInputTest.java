@@ -53,6 +53,19 @@ class HandlerInputTest {
         return http("GET", "/groups/{groupId}", caller, null, path, query);
     }
 
+    private static APIGatewayV2HTTPEvent record(Caller caller, String type, String recordId, String body) {
+        return http("PUT", "/records/{type}/{recordId}", caller, body, Map.of("type", type, "recordId", recordId), null);
+    }
+
+    private static APIGatewayV2HTTPEvent patchRules(Caller caller, String body) {
+        return http("PATCH", "/groups/{groupId}/rules", caller, body, Map.of("groupId", groupId), null);
+    }
+
+    private static APIGatewayV2HTTPEvent exchange(String method, Caller caller, String ownerId, String type, String body) {
+        return http(method, "/groups/{groupId}/exchange/{ownerId}/{type}", caller, body,
+                Map.of("groupId", groupId, "ownerId", ownerId, "type", type), null);
+    }
+
     @Test
     void refusedCallsAnswerInTheErrorShapeAndWriteNothing() {
         Caller operator = Caller.operator();
@@ -61,6 +74,15 @@ class HandlerInputTest {
         CreateGroupHandler groups = new CreateGroupHandler(app);
         GetGroupHandler group = new GetGroupHandler(app);
         ListGroupsHandler mine = new ListGroupsHandler(app);
+        PutRecordHandler putRecord = new PutRecordHandler(app);
+        ListRecordsHandler listRecords = new ListRecordsHandler(app);
+        ChangeRulesHandler rules = new ChangeRulesHandler(app);
+        GetRulesHandler getRules = new GetRulesHandler(app);
+        ListProvidersHandler providers = new ListProvidersHandler(app);
+        PullRecordsHandler pull = new PullRecordsHandler(app);
+        PushDocumentHandler push = new PushDocumentHandler(app);
+        ListInboxHandler inbox = new ListInboxHandler(app);
+        ListAuditHandler audit = new ListAuditHandler(app);
         List<Case> cases = List.of(
                 new Case("no authorizer context", groups, post("/groups", null, "{\"name\":\"x\"}"), 401, "MISSING_KEY"),
                 new Case("invalid key", groups, post("/groups", Caller.anonymous("INVALID_KEY"), "{\"name\":\"x\"}"), 401, "INVALID_KEY"),
@@ -89,7 +111,27 @@ class HandlerInputTest {
                 new Case("limit 0", group, getGroup(merchant, groupId, Map.of("limit", "0")), 400, "VALIDATION_FAILED"),
                 new Case("huge limit", group, getGroup(merchant, groupId, Map.of("limit", "100000")), 400, "VALIDATION_FAILED"),
                 new Case("forged cursor", group, getGroup(merchant, groupId, Map.of("cursor", "TUVNQkVSIzAx")), 400, "INVALID_CURSOR"),
-                new Case("forged list cursor", mine, http("GET", "/groups", merchant, null, null, Map.of("cursor", "eyJwayI6IngifQ")), 400, "INVALID_CURSOR"));
+                new Case("forged list cursor", mine, http("GET", "/groups", merchant, null, null, Map.of("cursor", "eyJwayI6IngifQ")), 400, "INVALID_CURSOR"),
+                new Case("record too large", putRecord, record(merchant, "order", "PO-1", "{\"x\":\"" + "y".repeat(270_000) + "\"}"), 413, "PAYLOAD_TOO_LARGE"),
+                new Case("record not an object", putRecord, record(merchant, "order", "PO-1", "[{\"x\":1}]"), 400, "VALIDATION_FAILED"),
+                new Case("record type with #", putRecord, record(merchant, "or#der", "PO-1", "{}"), 400, "VALIDATION_FAILED"),
+                new Case("record ID with /", putRecord, record(merchant, "order", "PO/1", "{}"), 400, "VALIDATION_FAILED"),
+                new Case("operator stores a record", putRecord, record(operator, "order", "PO-1", "{}"), 403, "FORBIDDEN"),
+                new Case("records since garbage", listRecords, http("GET", "/records/{type}", merchant, null, Map.of("type", "order"), Map.of("since", "last week")), 400, "VALIDATION_FAILED"),
+                new Case("rules: version as a string", rules, patchRules(merchant, "{\"expectedVersion\":\"0\",\"set\":[]}"), 400, "VALIDATION_FAILED"),
+                new Case("rules: unknown field", rules, patchRules(merchant, "{\"expectedVersion\":0,\"replace\":true}"), 400, "VALIDATION_FAILED"),
+                new Case("rules: filter value a number", rules, patchRules(merchant, "{\"expectedVersion\":0,\"set\":[{\"ownerId\":\"" + merchant.merchantId()
+                        + "\",\"partnerId\":\"*\",\"type\":\"order\",\"scope\":\"FULL\",\"filter\":{\"n\":7}}]}"), 400, "VALIDATION_FAILED"),
+                new Case("rules: nothing to change", rules, patchRules(merchant, "{\"expectedVersion\":0}"), 400, "VALIDATION_FAILED"),
+                new Case("rules: forged cursor", getRules, http("GET", "/groups/{groupId}/rules", merchant, null, Map.of("groupId", groupId), Map.of("cursor", "MTpSVUxFI3g")), 400, "INVALID_CURSOR"),
+                new Case("providers of an unknown group", providers, http("GET", "/groups/{groupId}/providers", merchant, null, Map.of("groupId", "01JDGR0P00000000000000000Z"), null), 404, "GROUP_NOT_FOUND"),
+                new Case("pull from oneself", pull, exchange("GET", merchant, merchant.merchantId(), "order", null), 400, "SELF_EXCHANGE"),
+                new Case("pull with owner 'me'", pull, exchange("GET", merchant, "me", "order", null), 400, "VALIDATION_FAILED"),
+                new Case("pull from a non-member", pull, exchange("GET", merchant, "01JDMERCHANT000000000000ZZ", "order", null), 404, "OWNER_NOT_FOUND"),
+                new Case("push a string", push, exchange("POST", merchant, "01JDMERCHANT000000000000ZZ", "po", "\"order 42\""), 400, "VALIDATION_FAILED"),
+                new Case("push too large", push, exchange("POST", merchant, "01JDMERCHANT000000000000ZZ", "po", "{\"x\":\"" + "y".repeat(270_000) + "\"}"), 413, "PAYLOAD_TOO_LARGE"),
+                new Case("inbox forged cursor", inbox, http("GET", "/inbox", merchant, null, null, Map.of("cursor", "MTp4")), 400, "INVALID_CURSOR"),
+                new Case("audit huge limit", audit, http("GET", "/audit", merchant, null, null, Map.of("limit", "5000")), 400, "VALIDATION_FAILED"));
 
         List<String> before = TableSnapshot.of(app.table().client(), app.table().name());
         for (Case c : cases) {
