@@ -147,5 +147,13 @@ class ExchangeOverHttpTest {
         assertEquals(204, call("DELETE", "/groups/" + g + "/members/me", buyer.key(), null).status());
         assertEquals(404, call("GET", "/groups/" + g + "/exchange/" + supplier.id() + "/stock", buyer.key(), null).status());
         assertEquals(401, call("GET", "/inbox", null, null).status());
+
+        // key rotation: the new key is shown once, the old one is dead for the very next request
+        ApiReply rotated = call("POST", "/merchants/me/key", buyer.key(), null);
+        assertEquals(201, rotated.status(), rotated.text());
+        String newKey = rotated.json().get("apiKey").asText();
+        assertEquals(401, call("GET", "/merchants/me", buyer.key(), null).status());
+        assertEquals(buyer.id(), call("GET", "/merchants/me", newKey, null).json().get("merchantId").asText());
+        assertEquals(403, call("POST", "/merchants/me/key", OPERATOR_KEY, null).status(), "the operator key is the deployment's");
     }
 }

@@ -1,5 +1,14 @@
 package orgshare.shared.service;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.util.List;
+import java.util.Map;
+
 import orgshare.shared.auth.ApiKeys;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.db.Keys;
@@ -58,6 +67,43 @@ public final class MerchantService {
                 ? ApiException.notFound("CLOUD_NOT_FOUND", "No cloud with cloudId '" + cloudId + "'; register it first (POST /clouds).")
                 : ApiException.conflict("CONCURRENT_CHANGE", "A generated ID collided; retry."));
         return new MerchantView(merchantId, cloudId, name, apiKey);
+    }
+
+    /** A merchant's new key. */
+    public record RotatedKey(String merchantId, String apiKey) {
+    }
+
+    /**
+     * Replaces the caller's API key: the new key is returned here and never again, and the old one stops working
+     * with the very next request (the authorizer reads keys consistently and does not cache). One read, then one
+     * transaction that swaps the hash only if no concurrent rotation got there first.
+     */
+    public RotatedKey rotateKey(Caller caller) {
+        String merchantId = caller.requireMerchant();
+        MerchantItem merchant = table.merchants().getItem(GetItemEnhancedRequest.builder()
+                .key(OrgTable.key(Keys.merchant(merchantId), Keys.MERCHANT_SK)).consistentRead(true).build());
+        if (merchant == null) {
+            throw ApiException.notFound("MERCHANT_NOT_FOUND", "This merchant no longer exists.");
+        }
+        String oldHash = merchant.getKeyHash();
+        String apiKey = ApiKeys.generate();
+        String newHash = ApiKeys.hash(apiKey);
+        table.transact(List.of(
+                TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                        .key(OrgTable.keyMap(Keys.merchant(merchantId), Keys.MERCHANT_SK))
+                        .updateExpression("SET keyHash = :new")
+                        .conditionExpression("keyHash = :old")
+                        .expressionAttributeValues(Map.of(":new", AttributeValue.fromS(newHash), ":old", AttributeValue.fromS(oldHash)))
+                        .build()).build(),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
+                        .key(OrgTable.keyMap(Keys.apiKey(oldHash), Keys.KEY_SK)).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                        .item(ApiKeyItem.SCHEMA.itemToMap(ApiKeyItem.create(newHash, merchantId, merchant.getCloudId(),
+                                Timestamps.now(clock)), true))
+                        .conditionExpression("attribute_not_exists(pk)").build()).build()),
+                failed -> ApiException.conflict("CONCURRENT_CHANGE",
+                        "The key was rotated by another request at the same time; use the key that request returned, or retry."));
+        return new RotatedKey(merchantId, apiKey);
     }
 
     public MerchantView me(Caller caller) {

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Clouds and merchants against DynamoDB Local: uniqueness by conditional writes, under real concurrency. */
@@ -56,6 +57,47 @@ class MerchantServiceTest {
         pool.shutdown();
         assertEquals(1, won);
         assertEquals(contenders - 1, conflicts);
+    }
+
+    @Test
+    void aRotatedKeyStopsWorkingAtOnceAndConcurrentRotationsLeaveExactlyOneKey() throws Exception {
+        app.clouds().register(Caller.operator(), new CloudService.CreateCloud("keys", "Keys"));
+        MerchantService.MerchantView created = app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant("keys", "M"));
+        Caller merchant = Caller.merchant(created.merchantId(), "keys");
+        MerchantService.RotatedKey rotated = app.merchants().rotateKey(merchant);
+        assertEquals(created.merchantId(), rotated.merchantId());
+        assertTrue(ApiKeys.wellFormed(rotated.apiKey()));
+        assertEquals("INVALID_KEY", app.auth().authenticate("Bearer " + created.apiKey()).authError(), "the old key is dead");
+        assertEquals(created.merchantId(), app.auth().authenticate("Bearer " + rotated.apiKey()).merchantId());
+
+        int contenders = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> keys = new ArrayList<>();
+        for (int i = 0; i < contenders; i++) {
+            keys.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return app.merchants().rotateKey(merchant).apiKey();
+                } catch (ApiException e) {
+                    return e.code();
+                }
+            }));
+        }
+        start.countDown();
+        List<String> results = new ArrayList<>();
+        for (Future<String> key : keys) {
+            results.add(key.get());
+        }
+        pool.shutdown();
+        List<String> issued = results.stream().filter(ApiKeys::wellFormed).toList();
+        assertTrue(results.stream().allMatch(r -> ApiKeys.wellFormed(r) || r.equals("CONCURRENT_CHANGE")), results.toString());
+        long working = issued.stream().filter(k -> created.merchantId().equals(app.auth().authenticate("Bearer " + k).merchantId())).count();
+        assertEquals(1, working, "exactly one key works after racing rotations: " + results);
+        assertEquals("INVALID_KEY", app.auth().authenticate("Bearer " + rotated.apiKey()).authError());
+        long keyItems = app.table().client().scanPaginator(b -> b.tableName(app.table().name())).items().stream()
+                .filter(item -> item.get("sk").s().equals("KEY") && item.get("merchantId").s().equals(created.merchantId())).count();
+        assertEquals(1, keyItems, "no orphan key items");
     }
 
     @Test
