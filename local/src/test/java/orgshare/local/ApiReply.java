@@ -17,8 +17,14 @@ record ApiReply(int status, JsonNode json, String text) {
     }
 
     static ApiReply call(URI base, String method, String path, String key, String body) throws IOException, InterruptedException {
+        return call(base, method, path, key, body, java.util.Map.of());
+    }
+
+    static ApiReply call(URI base, String method, String path, String key, String body, java.util.Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }

@@ -15,6 +15,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -124,9 +125,17 @@ class ExchangeOverHttpTest {
         assertEquals(0, incremental.json().get("records").size(), "nothing of the buyer's changed since");
         assertEquals(400, call("GET", "/groups/" + g + "/exchange/" + supplier.id() + "/order?cursor=forged", buyer.key(), null).status());
 
-        // push: the buyer places a purchase order in the supplier's inbox
-        ApiReply pushed = call("POST", "/groups/" + g + "/exchange/" + supplier.id() + "/purchase-order", buyer.key(), "{\"poNumber\":\"B-42\",\"qty\":25}");
+        // push: the buyer places a purchase order in the supplier's inbox; a retry with its Idempotency-Key is not a second order
+        String poPath = "/groups/" + g + "/exchange/" + supplier.id() + "/purchase-order";
+        Map<String, String> once = Map.of("Idempotency-Key", "po-b-42");
+        ApiReply pushed = ApiReply.call(api.baseUri(), "POST", poPath, buyer.key(), "{\"poNumber\":\"B-42\",\"qty\":25}", once);
         assertEquals(202, pushed.status(), pushed.text());
+        ApiReply retried = ApiReply.call(api.baseUri(), "POST", poPath, buyer.key(), "{\"poNumber\":\"B-42\",\"qty\":25}", once);
+        assertEquals(202, retried.status(), retried.text());
+        assertEquals(pushed.json(), retried.json(), "the retry gets the first answer");
+        ApiReply reused = ApiReply.call(api.baseUri(), "POST", poPath, buyer.key(), "{\"poNumber\":\"B-43\"}", once);
+        assertEquals(409, reused.status());
+        assertEquals("IDEMPOTENCY_KEY_REUSED", reused.errorCode());
         assertEquals(403, call("POST", "/groups/" + g + "/exchange/" + supplier.id() + "/purchase-order", branch.key(), "{}").status());
         JsonNode inbox = call("GET", "/inbox", supplier.key(), null).json().get("items");
         assertEquals(1, inbox.size());

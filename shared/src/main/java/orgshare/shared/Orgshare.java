@@ -2,6 +2,7 @@ package orgshare.shared;
 
 import orgshare.shared.db.Clients;
 import orgshare.shared.db.OrgTable;
+import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.ids.Ids;
 import orgshare.shared.service.AuditService;
 import orgshare.shared.service.AuthService;
@@ -50,17 +51,18 @@ public final class Orgshare {
         }
         this.table = new OrgTable(client, tableName);
         this.clock = clock;
+        Idempotency idempotency = new Idempotency(table, clock);
         this.clouds = new CloudService(table, clock);
-        this.merchants = new MerchantService(table, clock, ids);
-        this.groups = new GroupService(table, clock, ids);
+        this.merchants = new MerchantService(table, clock, ids, idempotency);
+        this.groups = new GroupService(table, clock, ids, idempotency);
         this.auth = new AuthService(table, env.get(ENV_OPERATOR_KEY_HASH));
         GroupPurger purger = new GroupPurger(table);
         this.memberships = new MembershipService(table, groups, purger, clock, ids);
         this.cleanup = new CleanupService(table, purger);
-        this.records = new RecordService(table, clock);
+        this.records = new RecordService(table, clock, idempotency);
         this.rules = new RuleService(table, groups, clock, ids);
         this.audit = new AuditService(table);
-        this.exchange = new ExchangeService(table, records, audit, clock, ids);
+        this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency);
         this.inbox = new InboxService(table);
     }
 

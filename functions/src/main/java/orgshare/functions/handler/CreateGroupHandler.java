@@ -19,6 +19,7 @@ public final class CreateGroupHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.created(app.groups().create(request.caller(), request.body(GroupService.CreateGroup.class)));
+        return ApiResponse.created(app.groups().create(request.caller(), request.body(GroupService.CreateGroup.class),
+                request.idempotencyKey()));
     }
 }

@@ -19,6 +19,7 @@ public final class CreateMerchantHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.created(app.merchants().create(request.caller(), request.body(MerchantService.CreateMerchant.class)));
+        return ApiResponse.created(app.merchants().create(request.caller(), request.body(MerchantService.CreateMerchant.class),
+                request.idempotencyKey()));
     }
 }

@@ -20,6 +20,6 @@ public final class PushDocumentHandler extends ApiHandler {
     @Override
     protected ApiResponse handle(ApiRequest request) {
         return ApiResponse.accepted(app.exchange().push(request.caller(), request.path("groupId"), request.path("ownerId"),
-                request.path("type"), request.rawBody(RecordService.MAX_BODY_BYTES)));
+                request.path("type"), request.rawBody(RecordService.MAX_BODY_BYTES), request.idempotencyKey()));
     }
 }

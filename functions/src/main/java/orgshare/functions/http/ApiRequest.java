@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.json.Json;
 
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,28 @@ public final class ApiRequest {
     public String query(String name) {
         Map<String, String> params = event.getQueryStringParameters();
         return params == null ? null : params.get(name);
+    }
+
+    /** A request header; API Gateway passes header names in lower case, and so does this lookup. */
+    public String header(String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return null;
+        }
+        String value = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        if (value == null) {
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                if (header.getKey().equalsIgnoreCase(name)) {
+                    return header.getValue();
+                }
+            }
+        }
+        return value;
+    }
+
+    /** The {@code Idempotency-Key} header, or null. */
+    public String idempotencyKey() {
+        return header(Idempotency.HEADER);
     }
 
     public <T> T body(Class<T> type) {

@@ -145,6 +145,12 @@ public final class OrgTable {
         return found;
     }
 
+    /** A transaction's put of a new item: it fails if an item with that key exists. */
+    public static TransactWriteItem putNew(String tableName, Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(software.amazon.awssdk.services.dynamodb.model.Put.builder()
+                .tableName(tableName).item(item).conditionExpression("attribute_not_exists(pk)").build()).build();
+    }
+
     /** BatchWriteItem, 25 requests a call, unprocessed items asked again with backoff until all are written. */
     public void batchWrite(List<WriteRequest> requests) {
         for (int from = 0; from < requests.size(); from += MAX_BATCH_WRITE) {

@@ -5,6 +5,7 @@ import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.model.AuditItem;
 import orgshare.shared.model.GroupItem;
 import orgshare.shared.model.InboxItem;
@@ -45,13 +46,16 @@ public final class ExchangeService {
     private final AuditService audit;
     private final Clock clock;
     private final Supplier<String> ids;
+    private final Idempotency idempotency;
 
-    public ExchangeService(OrgTable table, RecordService records, AuditService audit, Clock clock, Supplier<String> ids) {
+    public ExchangeService(OrgTable table, RecordService records, AuditService audit, Clock clock, Supplier<String> ids,
+                           Idempotency idempotency) {
         this.table = table;
         this.records = records;
         this.audit = audit;
         this.clock = clock;
         this.ids = ids;
+        this.idempotency = idempotency;
     }
 
     /**
@@ -91,7 +95,20 @@ public final class ExchangeService {
      * after a leave, a dissolve or a rule change that would have refused it.
      */
     public Pushed push(Caller caller, String rawGroupId, String rawOwnerId, String rawType, String rawBody) {
+        return push(caller, rawGroupId, rawOwnerId, rawType, rawBody, null);
+    }
+
+    /** As {@link #push(Caller, String, String, String, String)}, delivered at most once per {@code Idempotency-Key}. */
+    public Pushed push(Caller caller, String rawGroupId, String rawOwnerId, String rawType, String rawBody,
+                       String idempotencyKey) {
         String me = caller.requireMerchant();
+        Idempotency.Claim claim = Idempotency.claim(me, idempotencyKey, "POST /exchange", String.valueOf(rawGroupId),
+                String.valueOf(rawOwnerId), String.valueOf(rawType), String.valueOf(rawBody));
+        return idempotency.once(claim, Pushed.class, () -> deliver(me, rawGroupId, rawOwnerId, rawType, rawBody, claim));
+    }
+
+    private Pushed deliver(String me, String rawGroupId, String rawOwnerId, String rawType, String rawBody,
+                           Idempotency.Claim claim) {
         String groupId = Validate.generatedId("groupId", rawGroupId);
         String ownerId = Validate.generatedId("ownerId", rawOwnerId);
         String type = Validate.recordType("type", rawType);
@@ -123,9 +140,13 @@ public final class ExchangeService {
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
         actions.add(audit.put(event, ownerId));
         actions.add(audit.put(event, me));
+        Pushed pushed = new Pushed(messageId);
+        if (claim != null) {
+            actions.add(idempotency.record(claim, pushed));
+        }
         table.transact(actions, failed -> ApiException.conflict("CONCURRENT_CHANGE",
                 "The group, its rules or a membership changed while you pushed; nothing was delivered. Retry."));
-        return new Pushed(messageId);
+        return pushed;
     }
 
     /**

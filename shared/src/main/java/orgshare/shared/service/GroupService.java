@@ -6,6 +6,7 @@ import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.model.GroupItem;
 import orgshare.shared.model.MemberItem;
 import orgshare.shared.time.Timestamps;
@@ -14,9 +15,8 @@ import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -60,29 +60,42 @@ public final class GroupService {
     private final OrgTable table;
     private final Clock clock;
     private final Supplier<String> ids;
+    private final Idempotency idempotency;
 
-    public GroupService(OrgTable table, Clock clock, Supplier<String> ids) {
+    public GroupService(OrgTable table, Clock clock, Supplier<String> ids, Idempotency idempotency) {
         this.table = table;
         this.clock = clock;
         this.ids = ids;
+        this.idempotency = idempotency;
     }
 
     /** The group and its creator's ACTIVE membership are written in one transaction. */
     public GroupView create(Caller caller, CreateGroup request) {
+        return create(caller, request, null);
+    }
+
+    /** As {@link #create(Caller, CreateGroup)}, at most once per {@code Idempotency-Key}: a retry gets the first answer. */
+    public GroupView create(Caller caller, CreateGroup request, String idempotencyKey) {
         String creatorId = caller.requireMerchant();
-        String name = Validate.name("name", request.name());
-        String groupId = ids.get();
-        String now = Timestamps.now(clock);
-        GroupItem group = GroupItem.create(groupId, name, creatorId, now);
-        MemberItem creator = MemberItem.create(groupId, creatorId, caller.cloudId(), MemberItem.CREATOR,
-                MemberItem.ACTIVE, ids.get(), now);
-        table.transact(TransactWriteItemsEnhancedRequest.builder()
-                .addPutItem(table.groups(), TransactPutItemEnhancedRequest.builder(GroupItem.class)
-                        .item(group).conditionExpression(OrgTable.ITEM_ABSENT).build())
-                .addPutItem(table.members(), TransactPutItemEnhancedRequest.builder(MemberItem.class)
-                        .item(creator).conditionExpression(OrgTable.ITEM_ABSENT).build())
-                .build(), failed -> ApiException.conflict("CONCURRENT_CHANGE", "A generated ID collided; retry."));
-        return new GroupView(groupId, name, creatorId, group.getStatus());
+        Idempotency.Claim claim = Idempotency.claim(creatorId, idempotencyKey, "POST /groups", String.valueOf(request.name()));
+        return idempotency.once(claim, GroupView.class, () -> {
+            String name = Validate.name("name", request.name());
+            String groupId = ids.get();
+            String now = Timestamps.now(clock);
+            GroupItem group = GroupItem.create(groupId, name, creatorId, now);
+            MemberItem creator = MemberItem.create(groupId, creatorId, caller.cloudId(), MemberItem.CREATOR,
+                    MemberItem.ACTIVE, ids.get(), now);
+            GroupView created = new GroupView(groupId, name, creatorId, group.getStatus());
+            List<TransactWriteItem> writes = new ArrayList<>(List.of(
+                    OrgTable.putNew(table.name(), GroupItem.SCHEMA.itemToMap(group, true)),
+                    OrgTable.putNew(table.name(), MemberItem.SCHEMA.itemToMap(creator, true))));
+            if (claim != null) {
+                writes.add(idempotency.record(claim, created));
+            }
+            table.transact(writes, failed -> ApiException.conflict("CONCURRENT_CHANGE",
+                    "A generated ID collided, or this request was already made; retry."));
+            return created;
+        });
     }
 
     /** The group and one page of its members, with the caller's link ID to each other member. Members only. */

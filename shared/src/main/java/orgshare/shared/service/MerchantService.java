@@ -1,11 +1,15 @@
 package orgshare.shared.service;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
+import orgshare.shared.idempotency.Idempotency;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,10 +22,7 @@ import orgshare.shared.model.ApiKeyItem;
 import orgshare.shared.model.MerchantItem;
 import orgshare.shared.time.Timestamps;
 import orgshare.shared.validation.Validate;
-import software.amazon.awssdk.enhanced.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -37,36 +38,49 @@ public final class MerchantService {
     private final OrgTable table;
     private final Clock clock;
     private final Supplier<String> ids;
+    private final Idempotency idempotency;
 
-    public MerchantService(OrgTable table, Clock clock, Supplier<String> ids) {
+    public MerchantService(OrgTable table, Clock clock, Supplier<String> ids, Idempotency idempotency) {
         this.table = table;
         this.clock = clock;
         this.ids = ids;
+        this.idempotency = idempotency;
     }
 
     /** Creates the merchant and its first key in one transaction; the key is returned here and never again. */
     public MerchantView create(Caller caller, CreateMerchant request) {
+        return create(caller, request, null);
+    }
+
+    /** As {@link #create(Caller, CreateMerchant)}, at most once per {@code Idempotency-Key}: a retry gets the first answer. */
+    public MerchantView create(Caller caller, CreateMerchant request, String idempotencyKey) {
         caller.requireOperator();
+        Idempotency.Claim claim = Idempotency.claim("OPERATOR", idempotencyKey, "POST /merchants",
+                String.valueOf(request.cloudId()), String.valueOf(request.name()));
+        return idempotency.once(claim, MerchantView.class, () -> create(request, claim));
+    }
+
+    private MerchantView create(CreateMerchant request, Idempotency.Claim claim) {
         String cloudId = Validate.cloudId(request.cloudId());
         String name = Validate.name("name", request.name());
         String merchantId = ids.get();
         String apiKey = ApiKeys.generate();
         String keyHash = ApiKeys.hash(apiKey);
         String now = Timestamps.now(clock);
-        table.transact(TransactWriteItemsEnhancedRequest.builder()
-                .addConditionCheck(table.clouds(), ConditionCheck.builder()
-                        .key(OrgTable.key(Keys.cloud(cloudId), Keys.CLOUD_SK))
-                        .conditionExpression(OrgTable.ITEM_PRESENT).build())
-                .addPutItem(table.merchants(), TransactPutItemEnhancedRequest.builder(MerchantItem.class)
-                        .item(MerchantItem.create(merchantId, cloudId, name, keyHash, now))
-                        .conditionExpression(OrgTable.ITEM_ABSENT).build())
-                .addPutItem(table.keys(), TransactPutItemEnhancedRequest.builder(ApiKeyItem.class)
-                        .item(ApiKeyItem.create(keyHash, merchantId, cloudId, now))
-                        .conditionExpression(OrgTable.ITEM_ABSENT).build())
-                .build(), failed -> failed == 0
+        MerchantView created = new MerchantView(merchantId, cloudId, name, apiKey);
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
+                TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                        .tableName(table.name()).key(OrgTable.keyMap(Keys.cloud(cloudId), Keys.CLOUD_SK))
+                        .conditionExpression("attribute_exists(pk)").build()).build(),
+                OrgTable.putNew(table.name(), MerchantItem.SCHEMA.itemToMap(MerchantItem.create(merchantId, cloudId, name, keyHash, now), true)),
+                OrgTable.putNew(table.name(), ApiKeyItem.SCHEMA.itemToMap(ApiKeyItem.create(keyHash, merchantId, cloudId, now), true))));
+        if (claim != null) {
+            writes.add(idempotency.record(claim, created));
+        }
+        table.transact(writes, failed -> failed == 0
                 ? ApiException.notFound("CLOUD_NOT_FOUND", "No cloud with cloudId '" + cloudId + "'; register it first (POST /clouds).")
-                : ApiException.conflict("CONCURRENT_CHANGE", "A generated ID collided; retry."));
-        return new MerchantView(merchantId, cloudId, name, apiKey);
+                : ApiException.conflict("CONCURRENT_CHANGE", "A generated ID collided, or this request was already made; retry."));
+        return created;
     }
 
     /** A merchant's new key. */

@@ -8,6 +8,7 @@ import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.json.Json;
 import orgshare.shared.model.RecordItem;
 import orgshare.shared.rules.RecordProjection;
@@ -19,6 +20,8 @@ import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -51,21 +54,45 @@ public final class RecordService {
 
     private final OrgTable table;
     private final Clock clock;
+    private final Idempotency idempotency;
 
-    public RecordService(OrgTable table, Clock clock) {
+    public RecordService(OrgTable table, Clock clock, Idempotency idempotency) {
         this.table = table;
         this.clock = clock;
+        this.idempotency = idempotency;
     }
 
     /** Creates or replaces one of the caller's records; {@code updatedAt} is the server's clock. One PutItem. */
     public RecordSaved put(Caller caller, String rawType, String rawRecordId, String rawBody) {
+        return put(caller, rawType, rawRecordId, rawBody, null);
+    }
+
+    /**
+     * As {@link #put(Caller, String, String, String)}, at most once per {@code Idempotency-Key} (then the record and
+     * the key's record are one transaction): a retry gets the first answer and does not touch the record again.
+     */
+    public RecordSaved put(Caller caller, String rawType, String rawRecordId, String rawBody, String idempotencyKey) {
         String owner = caller.requireMerchant();
-        String type = Validate.recordType("type", rawType);
-        String recordId = Validate.recordId("recordId", rawRecordId);
-        String body = storableBody(rawBody);
-        String now = Timestamps.now(clock);
-        table.records().putItem(RecordItem.create(owner, type, recordId, now, body));
-        return new RecordSaved(recordId, type, now);
+        Idempotency.Claim claim = Idempotency.claim(owner, idempotencyKey, "PUT /records",
+                String.valueOf(rawType), String.valueOf(rawRecordId), String.valueOf(rawBody));
+        return idempotency.once(claim, RecordSaved.class, () -> {
+            String type = Validate.recordType("type", rawType);
+            String recordId = Validate.recordId("recordId", rawRecordId);
+            String body = storableBody(rawBody);
+            String now = Timestamps.now(clock);
+            RecordItem record = RecordItem.create(owner, type, recordId, now, body);
+            RecordSaved saved = new RecordSaved(recordId, type, now);
+            if (claim == null) {
+                table.records().putItem(record);
+            } else {
+                table.transact(List.of(
+                        TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                                .item(RecordItem.SCHEMA.itemToMap(record, true)).build()).build(),
+                        idempotency.record(claim, saved)),
+                        failed -> ApiException.conflict("CONCURRENT_CHANGE", "This request was already made; retry."));
+            }
+            return saved;
+        });
     }
 
     /** The caller's own records of one type, whole. */
