@@ -1,6 +1,7 @@
 package orgshare.shared;
 
 import orgshare.shared.db.Clients;
+import orgshare.shared.db.CountingClient;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.ids.Ids;
@@ -49,7 +50,7 @@ public final class Orgshare {
         if (tableName == null || tableName.isBlank()) {
             throw new IllegalStateException(ENV_TABLE_NAME + " is not set");
         }
-        this.table = new OrgTable(client, tableName);
+        this.table = new OrgTable(CountingClient.wrap(client), tableName);
         this.clock = clock;
         Idempotency idempotency = new Idempotency(table, clock);
         this.clouds = new CloudService(table, clock);

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.Caller;
+import orgshare.shared.db.CountingClient;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.error.Errors;
 
@@ -25,6 +26,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         long started = System.nanoTime();
+        CountingClient.take(); // this request's count starts here
         Caller caller = null;
         ApiResponse response;
         ApiException failure = null;
@@ -40,7 +42,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             failure = Errors.toApiException(t);
             response = ApiResponse.error(failure);
         }
-        RequestLog.write(context, event, caller, response.status(), failure, System.nanoTime() - started);
+        RequestLog.write(context, event, caller, response.status(), failure, System.nanoTime() - started, CountingClient.take());
         return response.toHttp();
     }
 

@@ -16,7 +16,7 @@ final class RequestLog {
     }
 
     static void write(Context context, APIGatewayV2HTTPEvent event, Caller caller, int status, ApiException failure,
-                      long nanos) {
+                      long nanos, int dynamoCalls) {
         ObjectNode line = Json.mapper().createObjectNode();
         line.put("level", status >= 500 ? "ERROR" : "INFO");
         if (context != null) {
@@ -31,6 +31,7 @@ final class RequestLog {
         }
         line.put("status", status);
         line.put("latencyMs", nanos / 1_000_000.0);
+        line.put("dynamoDbCalls", dynamoCalls);
         if (failure != null) {
             line.put("errorCode", failure.code());
             if (status >= 500 && failure.getCause() != null) {
