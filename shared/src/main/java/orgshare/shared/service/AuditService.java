@@ -14,11 +14,8 @@ import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -38,14 +35,6 @@ public final class AuditService {
 
     public AuditService(OrgTable table) {
         this.table = table;
-    }
-
-    /** Writes {@code event} into each merchant's log (BatchWriteItem, retried until every copy is written). */
-    void write(AuditItem event, Collection<String> merchants) {
-        table.batchWrite(merchants.stream().distinct()
-                .map(m -> WriteRequest.builder().putRequest(PutRequest.builder()
-                        .item(AuditItem.SCHEMA.itemToMap(event.copyFor(m), true)).build()).build())
-                .toList());
     }
 
     /** The put of {@code event} into one merchant's log, for a transaction that must not happen without it. */

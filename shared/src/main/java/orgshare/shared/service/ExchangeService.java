@@ -85,7 +85,9 @@ public final class ExchangeService {
         event.setType(type);
         event.setScope(resolution.scope().name());
         event.setCount(page.records().size());
-        audit.write(event, List.of(ownerId, me));
+        // both logs or neither: one transaction, so a failed pull leaves no half of its audit behind
+        table.transact(List.of(audit.put(event, ownerId), audit.put(event, me)),
+                failed -> ApiException.conflict("CONCURRENT_CHANGE", "The audit log was busy; retry."));
         return page;
     }
 

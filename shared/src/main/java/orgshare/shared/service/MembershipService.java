@@ -174,7 +174,11 @@ public final class MembershipService {
             explainCreatorRefusal(groupId, me);
             throw ApiException.conflict("CONCURRENT_CHANGE", "The group changed while you dissolved it; retry.");
         }
-        purger.purgePartition(groupId, keepGoing);
+        try {
+            purger.purgePartition(groupId, keepGoing);
+        } catch (RuntimeException e) {
+            // the group is dissolved (the write above committed); the scheduled cleanup deletes what is left
+        }
     }
 
     /** memberCount += delta while the group is ACTIVE (and, when {@code creatorId} is given, created by it). */

@@ -292,7 +292,7 @@ class ExchangeServiceTest {
         List<String> smallCalls = calls.calls();
         calls.reset();
         assertEquals(List.of("O-1"), f.pulledIds(partner, large, owner, "order"));
-        assertEquals(List.of("BatchGetItem", "Query", "BatchWriteItem"), smallCalls, "authorize, one page, audit");
+        assertEquals(List.of("BatchGetItem", "Query", "TransactWriteItems"), smallCalls, "authorize, one page, audit (both logs atomically)");
         assertEquals(smallCalls, calls.calls(), "independent of the group's size");
 
         calls.reset();

@@ -1,0 +1,674 @@
+package orgshare.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import orgshare.local.TemplateModel.HttpRoute;
+import orgshare.local.TemplateModel.LambdaFunction;
+import orgshare.shared.auth.ApiKeys;
+import orgshare.shared.db.TableDefinition;
+import orgshare.shared.testing.DynamoDbLocal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactGetItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each function's policy in template.yaml grants exactly the DynamoDB actions it uses, on exactly the resources
+ * (the table, or its gsi1 index) it uses them on. One scenario runs every route over real HTTP through the local
+ * API, on its success paths and its refusal paths (including the refusals that read to explain themselves), and the
+ * scheduled cleanup on departures and on a dissolved group; an interceptor on the one DynamoDB client records, per
+ * function, the IAM actions each request needs. Then, per function: what it did is granted, what it is granted it
+ * did, read-only functions hold no write action (one named exception), and every policy names only the table or
+ * its gsi1 index.
+ */
+class LeastPrivilegeTest {
+    private static final String OPERATOR_KEY = ApiKeys.generate();
+    private static final String GSI1 = TableDefinition.GSI1;
+    /** Well-formed, never created. */
+    private static final String UNKNOWN_MERCHANT = "01JDMERCHANT0000000000000Z";
+
+    /** What IAM calls a write: a read-only function holds none of these. */
+    private static final Set<String> WRITE_ACTIONS = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+            "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete");
+
+    /**
+     * Read-only functions that write by design: function -> write action -> why. The pull is a GET, but every pull
+     * is audited: its PULL event goes into both the owner's and the caller's audit log, two puts in one
+     * TransactWriteItems (ExchangeService.pull), so an owner can always see who read its records.
+     */
+    private static final Map<String, Map<String, String>> WRITES_BY_DESIGN = Map.of(
+            "PullRecordsFunction", Map.of("dynamodb:PutItem",
+                    "a pull writes its PULL audit event into the owner's and the caller's logs (ExchangeService.pull)"));
+
+    /** A resource a policy or a request names, relative to the one table. */
+    static final String TABLE = "table";
+    static final String INDEX_GSI1 = "table/index/" + GSI1;
+    static final String ANY_RESOURCE = "*";
+
+    /** One IAM permission: an action on a resource. */
+    record Grant(String action, String resource) implements Comparable<Grant> {
+        @Override
+        public int compareTo(Grant other) {
+            return toString().compareTo(other.toString());
+        }
+
+        @Override
+        public String toString() {
+            return action + " on " + resource;
+        }
+    }
+
+    private static TemplateModel template;
+    private static String table;
+    private static Recorder recorder;
+    private static FunctionInvoker invoker;
+    private static LocalApi api;
+    private static RouteTable routeTable;
+    private static final Set<String> routesRequested = ConcurrentHashMap.newKeySet();
+    private static final Set<String> functionsInvokedDirectly = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    static void runTheScenario() throws Exception {
+        table = DynamoDbLocal.newTable(DynamoDbLocal.client());
+        template = TemplateModel.load(ProjectFiles.TEMPLATE, OperatorKey.of(OPERATOR_KEY).parameterOverrides(), table);
+        recorder = new Recorder(template, table);
+        invoker = new FunctionInvoker(template, DynamoDbLocal.client(recorder));
+        api = LocalApi.start(invoker, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        routeTable = new RouteTable(template.httpRoutes());
+        long started = System.nanoTime();
+        scenario();
+        System.out.printf("scenario: %.1f s%n", (System.nanoTime() - started) / 1e9);
+        System.out.println(observedTable());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ the checks
+
+    @Test
+    void theScenarioReachedEveryRouteAndTheSchedule() {
+        Set<String> routes = template.httpRoutes().stream().map(HttpRoute::routeKey).collect(Collectors.toCollection(TreeSet::new));
+        routes.removeAll(routesRequested);
+        assertEquals(Set.of(), routes, "routes the scenario never requested");
+        Set<String> scheduled = template.schedules().stream().map(TemplateModel.Schedule::functionId).collect(Collectors.toSet());
+        assertFalse(scheduled.isEmpty());
+        assertTrue(functionsInvokedDirectly.containsAll(scheduled), "the scenario runs every scheduled function: " + scheduled);
+        for (LambdaFunction function : template.functions()) {
+            assertFalse(recorder.needed(function.logicalId()).isEmpty(), function.logicalId() + " made no DynamoDB call");
+        }
+    }
+
+    @Test
+    void everyDynamoDbCallIsAttributedToOneFunction() {
+        assertEquals(List.of(), recorder.unattributed(), "calls made outside any handler of the template");
+        Map<String, List<String>> byClass = template.functions().stream()
+                .collect(Collectors.groupingBy(LambdaFunction::handlerClass, Collectors.mapping(LambdaFunction::logicalId, Collectors.toList())));
+        byClass.forEach((handler, functions) -> assertEquals(1, functions.size(),
+                "attribution goes by handler class; " + handler + " serves " + functions));
+    }
+
+    /** (a) observed ⊆ granted. */
+    @Test
+    void everythingAFunctionDoesIsGranted() {
+        Map<String, Set<Grant>> granted = grants(new ArrayList<>());
+        assertAll(template.functions().stream().map(LambdaFunction::logicalId).map(id -> (Executable) () -> {
+            Set<Grant> own = granted.getOrDefault(id, Set.of());
+            Set<Grant> missing = new TreeSet<>(recorder.needed(id));
+            missing.removeAll(own);
+            missing.removeIf(needed -> own.contains(new Grant(needed.action(), ANY_RESOURCE))); // test (d) refuses "*"
+            assertEquals(Set.of(), missing, id + " does this at runtime, but its policy does not grant it");
+        }));
+    }
+
+    /** (b) granted ⊆ observed. */
+    @Test
+    void nothingIsGrantedThatIsNotUsed() {
+        Map<String, Set<Grant>> granted = grants(new ArrayList<>());
+        assertAll(template.functions().stream().map(LambdaFunction::logicalId).map(id -> (Executable) () -> {
+            Set<Grant> unused = new TreeSet<>(granted.getOrDefault(id, Set.of()));
+            unused.removeAll(recorder.needed(id));
+            assertEquals(Set.of(), unused, id + "'s policy grants this, but the function never needs it");
+        }));
+    }
+
+    /** (c) The authorizer and the GET routes' functions hold no write action, except the named by-design writes. */
+    @Test
+    void readOnlyFunctionsHoldNoWriteAction() {
+        Set<String> readOnly = readOnlyFunctions();
+        assertTrue(readOnly.contains(template.defaultAuthorizer().orElseThrow().functionId()));
+        WRITES_BY_DESIGN.keySet().forEach(id -> assertTrue(readOnly.contains(id),
+                id + " is named as a read-only function that writes by design, but it is not a read-only function"));
+        Map<String, Set<Grant>> granted = grants(new ArrayList<>());
+        assertAll(readOnly.stream().map(id -> (Executable) () -> {
+            Set<String> allowed = WRITES_BY_DESIGN.getOrDefault(id, Map.of()).keySet();
+            Set<String> grantedWrites = actions(granted.getOrDefault(id, Set.of()));
+            grantedWrites.retainAll(WRITE_ACTIONS);
+            grantedWrites.removeAll(allowed);
+            assertEquals(Set.of(), grantedWrites, id + " is read-only (" + why(id) + ") but its policy grants writes");
+            Set<String> doneWrites = actions(recorder.needed(id));
+            doneWrites.retainAll(WRITE_ACTIONS);
+            doneWrites.removeAll(allowed);
+            assertEquals(Set.of(), doneWrites, id + " is read-only (" + why(id) + ") but writes at runtime");
+            for (String action : allowed) {
+                assertTrue(actions(recorder.needed(id)).contains(action), id + " is allowed " + action + " because "
+                        + WRITES_BY_DESIGN.get(id).get(action) + ", but the scenario never saw it: drop the exception");
+            }
+        }));
+    }
+
+    /** (d) Every Resource is the table or its gsi1 index; nobody holds Scan, a wildcard, or anything but Allow. */
+    @Test
+    void policiesNameOnlyTheTableAndItsIndexAndNoWildcardOrScan() {
+        List<String> problems = new ArrayList<>();
+        Map<String, Set<Grant>> granted = grants(problems);
+        granted.forEach((id, grants) -> {
+            for (Grant grant : grants) {
+                if (!grant.resource().equals(TABLE) && !grant.resource().equals(INDEX_GSI1)) {
+                    problems.add(id + ": Resource " + grant.resource() + " is neither the table's ARN nor its gsi1 index's");
+                }
+                if (grant.action().contains("*")) {
+                    problems.add(id + ": wildcard action " + grant.action());
+                }
+                if (grant.action().equalsIgnoreCase("dynamodb:Scan")) {
+                    problems.add(id + ": dynamodb:Scan (the code never scans; the cleanup uses sparse gsi1 partitions)");
+                }
+                if (!grant.action().startsWith("dynamodb:")) {
+                    problems.add(id + ": " + grant.action() + " is not a DynamoDB action; this test accounts only for DynamoDB");
+                }
+            }
+        });
+        for (LambdaFunction function : template.functions()) {
+            if (!granted.containsKey(function.logicalId())) {
+                problems.add(function.logicalId() + " has no Policies statement");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    // -------------------------------------------------------------------------------------------- the scenario
+
+    private record Merchant(String id, String key) {
+    }
+
+    /** One request over HTTP, noting the route it reaches. */
+    private static ApiReply request(String method, String path, String key, String body)
+            throws IOException, InterruptedException {
+        return request(method, path, key, body, Map.of());
+    }
+
+    /** An Idempotency-Key sent twice: the retry reads the first answer back (GetItem), so it needs that grant. */
+    private static void retried(int expected, String method, String path, String key, String body, String idempotencyKey)
+            throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            ApiReply reply = request(method, path, key, body, Map.of("Idempotency-Key", idempotencyKey));
+            assertEquals(expected, reply.status(), method + " " + path + " -> " + reply.text());
+        }
+    }
+
+    private static ApiReply request(String method, String path, String key, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        RouteTable.Match match = routeTable.match(method, rawPath).orElseThrow(() -> new AssertionError("no route: " + method + " " + path));
+        routesRequested.add(match.route().routeKey());
+        return ApiReply.call(api.baseUri(), method, path, key, body, headers);
+    }
+
+    private static ApiReply call(int expected, String method, String path, String key, String body)
+            throws IOException, InterruptedException {
+        ApiReply reply = request(method, path, key, body);
+        assertEquals(expected, reply.status(), method + " " + path + " -> " + reply.text());
+        return reply;
+    }
+
+    /** After a dissolve, a former member gets 404 (its membership is purged) or 410 (not yet). */
+    private static void goneOrNotFound(String method, String path, String key) throws IOException, InterruptedException {
+        ApiReply reply = request(method, path, key, null);
+        assertTrue(reply.status() == 404 || reply.status() == 410, method + " " + path + " -> " + reply.text());
+    }
+
+    private static ApiReply refused(int expected, String code, String method, String path, String key, String body)
+            throws IOException, InterruptedException {
+        ApiReply reply = call(expected, method, path, key, body);
+        assertEquals(code, reply.errorCode(), method + " " + path + " -> " + reply.text());
+        return reply;
+    }
+
+    private static Merchant merchant(String name) throws IOException, InterruptedException {
+        ApiReply created = call(201, "POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"" + name + "\"}");
+        return new Merchant(created.json().get("merchantId").asText(), created.json().get("apiKey").asText());
+    }
+
+    private static JsonNode cleanup() throws IOException {
+        String functionId = template.schedules().get(0).functionId();
+        functionsInvokedDirectly.add(functionId);
+        JsonNode event = EventJson.mapper().readTree(Files.readString(
+                ProjectFiles.EVENTS.resolve(ProjectFiles.sampleEventName(functionId))));
+        return invoker.invoke(functionId, event);
+    }
+
+    private static String member(String merchantId) {
+        return "{\"merchantId\":\"" + merchantId + "\"}";
+    }
+
+    private static String rule(Merchant owner, String partner, String type, String scope, String extra) {
+        return "{\"ownerId\":\"" + owner.id() + "\",\"partnerId\":\"" + partner + "\",\"type\":\"" + type
+                + "\",\"scope\":\"" + scope + "\"" + extra + "}";
+    }
+
+    private static void scenario() throws Exception {
+        // the operator: clouds and merchants
+        call(201, "POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}");
+        refused(409, "CLOUD_EXISTS", "POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}");
+        Merchant supplier = merchant("Supplier");
+        Merchant buyer = merchant("Buyer");
+        Merchant branch = merchant("Branch");
+        Merchant outsider = merchant("Outsider");
+        refused(404, "CLOUD_NOT_FOUND", "POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"nowhere\",\"name\":\"X\"}");
+        call(403, "POST", "/merchants", supplier.key(), "{\"cloudId\":\"acme\",\"name\":\"X\"}");
+        call(403, "POST", "/clouds", supplier.key(), "{\"cloudId\":\"other\",\"name\":\"Other\"}");
+
+        // the authorizer: no key, a malformed one, a well-formed unknown one, a merchant's, the operator's
+        call(401, "GET", "/merchants/me", null, null);
+        call(401, "GET", "/merchants/me", "not-a-key", null);
+        call(401, "GET", "/merchants/me", ApiKeys.generate(), null);
+        assertEquals(supplier.id(), call(200, "GET", "/merchants/me", supplier.key(), null).json().get("merchantId").asText());
+        call(403, "GET", "/merchants/me", OPERATOR_KEY, null);
+
+        // groups
+        String g = call(201, "POST", "/groups", supplier.key(), "{\"name\":\"Purchasing\"}").json().get("groupId").asText();
+        call(400, "POST", "/groups", supplier.key(), "[1]");
+        retried(201, "POST", "/groups", supplier.key(), "{\"name\":\"Once\"}", "group-once");
+        retried(201, "POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Once\"}", "merchant-once");
+        assertEquals(2, call(200, "GET", "/groups", supplier.key(), null).json().get("groups").size(), "Purchasing, and Once made once");
+        assertEquals(0, call(200, "GET", "/groups", outsider.key(), null).json().get("groups").size());
+
+        // invitations, and the refusals that read to explain themselves
+        String members = "/groups/" + g + "/members";
+        call(201, "POST", members, supplier.key(), member(buyer.id()));
+        call(201, "POST", members, supplier.key(), member(branch.id()));
+        refused(409, "ALREADY_MEMBER", "POST", members, supplier.key(), member(buyer.id()));
+        call(403, "POST", members, branch.key(), member(outsider.id()));
+        refused(404, "GROUP_NOT_FOUND", "POST", members, outsider.key(), member(branch.id()));
+        refused(404, "MERCHANT_NOT_FOUND", "POST", members, supplier.key(), member(UNKNOWN_MERCHANT));
+        call(200, "GET", "/groups/" + g, branch.key(), null);
+
+        // rules can name only active members; an invited member cannot read them
+        String rules = "/groups/" + g + "/rules";
+        refused(409, "MEMBER_NOT_ACTIVE", "PATCH", rules, supplier.key(),
+                "{\"expectedVersion\":0,\"set\":[" + rule(supplier, branch.id(), "invoice", "FULL", "") + "]}");
+        refused(403, "NOT_ACTIVE_MEMBER", "GET", rules, branch.key(), null);
+
+        // joins
+        String me = members + "/me";
+        assertEquals("ACTIVE", call(200, "PUT", me, buyer.key(), null).json().get("status").asText());
+        call(200, "PUT", me, branch.key(), null);
+        refused(409, "ALREADY_MEMBER", "PUT", me, buyer.key(), null);
+        refused(404, "GROUP_NOT_FOUND", "PUT", me, outsider.key(), null);
+        assertEquals(3, call(200, "GET", "/groups/" + g, supplier.key(), null).json().get("memberCount").asInt());
+        refused(404, "GROUP_NOT_FOUND", "GET", "/groups/" + g, outsider.key(), null);
+
+        // the supplier's own records: by ID (the partition) and since a time (gsi1)
+        ApiReply po1 = call(200, "PUT", "/records/order/PO-1", supplier.key(), "{\"buyerId\":\"" + buyer.id() + "\",\"total\":120.50}");
+        call(200, "PUT", "/records/order/PO-2", supplier.key(), "{\"buyerId\":\"" + branch.id() + "\",\"total\":80}");
+        call(200, "PUT", "/records/stock/W-1", supplier.key(), "{\"sku\":\"W-1\",\"level\":40,\"cost\":2.10}");
+        call(400, "PUT", "/records/order/PO-3", supplier.key(), "[1,2]");
+        retried(200, "PUT", "/records/note/N-1", supplier.key(), "{\"text\":\"once\"}", "record-once");
+        call(413, "PUT", "/records/order/PO-3", supplier.key(), "{\"x\":\"" + "y".repeat(300_000) + "\"}");
+        assertEquals(2, call(200, "GET", "/records/order", supplier.key(), null).json().get("records").size());
+        String since = URLEncoder.encode("2000-01-01T00:00:00Z", StandardCharsets.UTF_8);
+        assertEquals(2, call(200, "GET", "/records/order?since=" + since, supplier.key(), null).json().get("records").size());
+        call(400, "GET", "/records/order?since=yesterday", supplier.key(), null);
+
+        // the creator's rules: a batch, a stale one, a removal of what is not there, a removal
+        assertEquals(0, call(200, "GET", rules, buyer.key(), null).json().get("version").asLong());
+        String batch = "{\"expectedVersion\":0,\"set\":["
+                + rule(supplier, buyer.id(), "order", "FULL", ",\"filter\":{\"buyerId\":\"${partner}\"}") + ","
+                + rule(supplier, "*", "stock", "FIELDS", ",\"fields\":[\"sku\",\"level\"]") + ","
+                + rule(supplier, buyer.id(), "purchase-order", "NONE", ",\"push\":true") + ","
+                + rule(supplier, branch.id(), "invoice", "FULL", "") + ","
+                + rule(buyer, supplier.id(), "forecast", "FULL", "") + "]}";
+        call(403, "PATCH", rules, buyer.key(), batch);
+        assertEquals(1, call(200, "PATCH", rules, supplier.key(), batch).json().get("version").asLong());
+        refused(409, "VERSION_CONFLICT", "PATCH", rules, supplier.key(), batch);
+        String removeMissing = "{\"expectedVersion\":1,\"remove\":[{\"ownerId\":\"" + supplier.id() + "\",\"partnerId\":\""
+                + branch.id() + "\",\"type\":\"credit-note\"}]}";
+        refused(404, "RULE_NOT_FOUND", "PATCH", rules, supplier.key(), removeMissing);
+        String remove = "{\"expectedVersion\":1,\"remove\":[{\"ownerId\":\"" + supplier.id() + "\",\"partnerId\":\""
+                + branch.id() + "\",\"type\":\"invoice\"}]}";
+        assertEquals(2, call(200, "PATCH", rules, supplier.key(), remove).json().get("version").asLong());
+        assertEquals(4, call(200, "GET", rules, branch.key(), null).json().get("rules").size());
+        refused(404, "GROUP_NOT_FOUND", "GET", rules, outsider.key(), null);
+
+        // discovery
+        String providers = "/groups/" + g + "/providers";
+        assertEquals(3, call(200, "GET", providers, buyer.key(), null).json().get("providers").size());
+        refused(404, "GROUP_NOT_FOUND", "GET", providers, outsider.key(), null);
+
+        // pulls: whole, since (gsi1), refused for each reason
+        String exchange = "/groups/" + g + "/exchange/" + supplier.id();
+        assertEquals(1, call(200, "GET", exchange + "/order", buyer.key(), null).json().get("records").size());
+        assertEquals(1, call(200, "GET", exchange + "/stock", branch.key(), null).json().get("records").size());
+        call(200, "GET", exchange + "/order?since=" + since, buyer.key(), null);
+        call(200, "GET", "/groups/" + g + "/exchange/" + buyer.id() + "/forecast", supplier.key(), null);
+        refused(403, "NOT_SHARED", "GET", exchange + "/order", branch.key(), null);
+        call(400, "GET", exchange + "/order?cursor=forged", buyer.key(), null);
+        refused(400, "SELF_EXCHANGE", "GET", exchange + "/order", supplier.key(), null);
+        refused(404, "GROUP_NOT_FOUND", "GET", exchange + "/order", outsider.key(), null);
+        refused(404, "OWNER_NOT_FOUND", "GET", "/groups/" + g + "/exchange/" + outsider.id() + "/order", buyer.key(), null);
+
+        // push
+        call(202, "POST", exchange + "/purchase-order", buyer.key(), "{\"poNumber\":\"B-42\",\"qty\":25}");
+        retried(202, "POST", exchange + "/purchase-order", buyer.key(), "{\"poNumber\":\"B-43\"}", "push-once");
+        refused(403, "PUSH_NOT_ALLOWED", "POST", exchange + "/purchase-order", branch.key(), "{}");
+        refused(404, "GROUP_NOT_FOUND", "POST", exchange + "/purchase-order", outsider.key(), "{}");
+        call(400, "POST", exchange + "/purchase-order", buyer.key(), "[1]");
+
+        // inbox and audit
+        assertEquals(2, call(200, "GET", "/inbox", supplier.key(), null).json().get("items").size(), "B-42, and B-43 delivered once");
+        call(400, "GET", "/inbox?since=yesterday", supplier.key(), null);
+        assertFalse(call(200, "GET", "/audit", supplier.key(), null).json().get("events").isEmpty());
+        call(200, "GET", "/audit", outsider.key(), null);
+        call(400, "GET", "/audit?cursor=forged", buyer.key(), null);
+
+        // dissolving is the creator's
+        call(403, "DELETE", "/groups/" + g, branch.key(), null);
+        refused(404, "GROUP_NOT_FOUND", "DELETE", "/groups/" + g, outsider.key(), null);
+
+        // leaving and removing, with each refusal
+        refused(409, "CREATOR_CANNOT_LEAVE", "DELETE", me, supplier.key(), null);
+        call(403, "DELETE", members + "/" + buyer.id(), branch.key(), null);
+        refused(404, "MEMBER_NOT_FOUND", "DELETE", members + "/" + outsider.id(), supplier.key(), null);
+        call(204, "DELETE", members + "/" + branch.id(), supplier.key(), null);
+        call(204, "DELETE", me, buyer.key(), null);
+        refused(404, "GROUP_NOT_FOUND", "GET", exchange + "/stock", buyer.key(), null);
+
+        // key rotation
+        String newKey = call(201, "POST", "/merchants/me/key", buyer.key(), null).json().get("apiKey").asText();
+        call(401, "GET", "/merchants/me", buyer.key(), null);
+        call(200, "GET", "/merchants/me", newKey, null);
+        call(403, "POST", "/merchants/me/key", OPERATOR_KEY, null);
+        buyer = new Merchant(buyer.id(), newKey);
+
+        // the cleanup deletes the departed members' rules (as partner and as owner), then their markers
+        JsonNode departures = cleanup();
+        assertEquals(2, departures.get("departuresProcessed").asInt(), departures.toString());
+        assertEquals(3, departures.get("rulesDeleted").asLong(), "order and purchase-order (buyer as partner), forecast (as owner)");
+
+        // the buyer comes back, then the creator dissolves: the partition goes at once, the group item at cleanup
+        call(201, "POST", members, supplier.key(), member(buyer.id()));
+        call(200, "PUT", me, buyer.key(), null);
+        call(204, "DELETE", "/groups/" + g, supplier.key(), null);
+        goneOrNotFound("DELETE", "/groups/" + g, supplier.key());
+        goneOrNotFound("GET", "/groups/" + g, buyer.key());
+        assertEquals(1, call(200, "GET", "/groups", supplier.key(), null).json().get("groups").size(), "only Once is left");
+        goneOrNotFound("PUT", me, buyer.key());
+        JsonNode dissolved = cleanup();
+        assertEquals(1, dissolved.get("groupsDeleted").asInt(), dissolved.toString());
+        assertNotNull(dissolved.get("complete"));
+    }
+
+    // ---------------------------------------------------------------------------------- what the template grants
+
+    /** Per function, the grants of its Policies; anything this test cannot read as such goes to {@code problems}. */
+    static Map<String, Set<Grant>> grants(List<String> problems) {
+        Map<String, Set<Grant>> grants = new TreeMap<>();
+        Map<String, Object> globalFunction = asMap(template.globals().get("Function"));
+        if (globalFunction != null && (globalFunction.containsKey("Policies") || globalFunction.containsKey("Role"))) {
+            problems.add("Globals.Function sets Policies or Role: give each function its own");
+        }
+        for (LambdaFunction function : template.functions()) {
+            String id = function.logicalId();
+            Map<String, Object> properties = asMap(template.resources().get(id).get("Properties"));
+            if (properties.containsKey("Role")) {
+                problems.add(id + ": a Role replaces the Policies this test checks");
+            }
+            Object policies = properties.get("Policies");
+            if (policies == null) {
+                continue;
+            }
+            Set<Grant> own = grants.computeIfAbsent(id, k -> new TreeSet<>());
+            for (Object policy : list(policies)) {
+                Map<String, Object> document = asMap(policy);
+                if (document == null || !document.containsKey("Statement")
+                        || !Set.of("Statement", "Version").containsAll(document.keySet())) {
+                    problems.add(id + ": policy " + policy + " is not an inline Statement (a managed policy or a SAM "
+                            + "policy template grants more than one function uses)");
+                    continue;
+                }
+                for (Object raw : list(document.get("Statement"))) {
+                    Map<String, Object> statement = asMap(raw);
+                    if (statement == null || !Set.of("Sid", "Effect", "Action", "Resource").containsAll(statement.keySet())) {
+                        problems.add(id + ": statement " + raw + " uses more than Effect, Action and Resource");
+                        continue;
+                    }
+                    if (!"Allow".equals(statement.get("Effect"))) {
+                        problems.add(id + ": statement " + raw + " is not Effect: Allow");
+                        continue;
+                    }
+                    for (Object resource : list(statement.get("Resource"))) {
+                        String target = resource(resource);
+                        for (Object action : list(statement.get("Action"))) {
+                            own.add(new Grant(String.valueOf(action), target));
+                        }
+                    }
+                }
+            }
+        }
+        return grants;
+    }
+
+    /** {@code !GetAtt Table.Arn} is the table, {@code !Sub ${Table.Arn}/index/gsi1} its index; anything else as written. */
+    private static String resource(Object raw) {
+        String tableId = template.table().logicalId();
+        if (ANY_RESOURCE.equals(raw)) {
+            return ANY_RESOURCE;
+        }
+        Map<String, Object> intrinsic = asMap(raw);
+        if (intrinsic != null && intrinsic.size() == 1) {
+            Object getAtt = intrinsic.get("Fn::GetAtt");
+            if (List.of(tableId, "Arn").equals(getAtt) || (tableId + ".Arn").equals(getAtt)) {
+                return TABLE;
+            }
+            if (("${" + tableId + ".Arn}/index/" + GSI1).equals(intrinsic.get("Fn::Sub"))) {
+                return INDEX_GSI1;
+            }
+        }
+        return "other: " + raw;
+    }
+
+    private static Set<String> readOnlyFunctions() {
+        Map<String, List<HttpRoute>> routes = template.httpRoutes().stream().collect(Collectors.groupingBy(HttpRoute::functionId));
+        Set<String> readOnly = new TreeSet<>();
+        routes.forEach((id, own) -> {
+            if (own.stream().allMatch(r -> r.method().equals("GET"))) {
+                readOnly.add(id);
+            }
+        });
+        readOnly.add(template.defaultAuthorizer().orElseThrow().functionId());
+        return readOnly;
+    }
+
+    private static String why(String functionId) {
+        return template.defaultAuthorizer().orElseThrow().functionId().equals(functionId) ? "the authorizer"
+                : "GET " + template.httpRoutes().stream().filter(r -> r.functionId().equals(functionId))
+                .map(HttpRoute::path).collect(Collectors.joining(", GET "));
+    }
+
+    private static Set<String> actions(Collection<Grant> grants) {
+        return grants.stream().map(Grant::action).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
+    }
+
+    private static List<?> list(Object value) {
+        return value == null ? List.of() : value instanceof List<?> list ? list : List.of(value);
+    }
+
+    private static String observedTable() {
+        StringBuilder out = new StringBuilder("function | DynamoDB operations observed | IAM grants they need\n");
+        for (LambdaFunction function : template.functions()) {
+            String id = function.logicalId();
+            out.append(id).append(" | ").append(String.join(", ", recorder.operations(id))).append(" | ")
+                    .append(recorder.needed(id).stream().map(Grant::toString).collect(Collectors.joining(", "))).append('\n');
+        }
+        return out.toString();
+    }
+
+    // ---------------------------------------------------------------------------------------- what they need
+
+    /**
+     * Records, for each DynamoDB request, the function whose handler made it and the IAM grants the request needs.
+     * The function is the template function whose handler class is on the calling thread's stack: the local API
+     * and the invoker run a handler on the thread that called it, the sync client runs interceptors on the thread
+     * that made the request, and the code makes its requests on the handler's thread, so the attribution needs no
+     * change to the code. A request with no handler on the stack is kept apart, and a test fails on it.
+     */
+    static final class Recorder implements ExecutionInterceptor {
+        private final Map<String, String> functionByHandlerClass = new LinkedHashMap<>();
+        private final String tableName;
+        private final Map<String, Set<Grant>> needed = new ConcurrentHashMap<>();
+        private final Map<String, Set<String>> operations = new ConcurrentHashMap<>();
+        private final List<String> unattributed = new CopyOnWriteArrayList<>();
+
+        Recorder(TemplateModel template, String tableName) {
+            template.functions().forEach(f -> functionByHandlerClass.put(f.handlerClass(), f.logicalId()));
+            this.tableName = tableName;
+        }
+
+        Set<Grant> needed(String functionId) {
+            return new TreeSet<>(needed.getOrDefault(functionId, Set.of()));
+        }
+
+        Set<String> operations(String functionId) {
+            return new TreeSet<>(operations.getOrDefault(functionId, Set.of()));
+        }
+
+        List<String> unattributed() {
+            return List.copyOf(unattributed);
+        }
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+            SdkRequest request = context.request();
+            String function = StackWalker.getInstance().walk(frames -> frames
+                    .map(frame -> topLevel(frame.getClassName()))
+                    .filter(functionByHandlerClass::containsKey)
+                    .findFirst()
+                    .map(functionByHandlerClass::get)
+                    .orElse(null));
+            if (function == null) {
+                unattributed.add(operation + " from " + Thread.currentThread().getName());
+                return;
+            }
+            List<Grant> grants = new ArrayList<>();
+            String described = operation;
+            if (request instanceof GetItemRequest r) {
+                grants.add(new Grant("dynamodb:GetItem", resource(r.tableName(), null)));
+            } else if (request instanceof PutItemRequest r) {
+                grants.add(new Grant("dynamodb:PutItem", resource(r.tableName(), null)));
+            } else if (request instanceof UpdateItemRequest r) {
+                grants.add(new Grant("dynamodb:UpdateItem", resource(r.tableName(), null)));
+            } else if (request instanceof DeleteItemRequest r) {
+                grants.add(new Grant("dynamodb:DeleteItem", resource(r.tableName(), null)));
+            } else if (request instanceof QueryRequest r) {
+                grants.add(new Grant("dynamodb:Query", resource(r.tableName(), r.indexName())));
+                described = r.indexName() == null ? "Query" : "Query(index " + r.indexName() + ")";
+            } else if (request instanceof ScanRequest r) {
+                grants.add(new Grant("dynamodb:Scan", resource(r.tableName(), r.indexName())));
+                described = r.indexName() == null ? "Scan" : "Scan(index " + r.indexName() + ")";
+            } else if (request instanceof BatchGetItemRequest r) {
+                r.requestItems().keySet().forEach(t -> grants.add(new Grant("dynamodb:BatchGetItem", resource(t, null))));
+            } else if (request instanceof BatchWriteItemRequest r) {
+                r.requestItems().keySet().forEach(t -> grants.add(new Grant("dynamodb:BatchWriteItem", resource(t, null))));
+            } else if (request instanceof TransactGetItemsRequest r) {
+                r.transactItems().forEach(i -> grants.add(new Grant("dynamodb:GetItem", resource(i.get().tableName(), null))));
+            } else if (request instanceof TransactWriteItemsRequest r) {
+                // IAM authorizes each part as its own action; there is no dynamodb:TransactWriteItems to grant
+                Set<String> parts = new TreeSet<>();
+                for (TransactWriteItem item : r.transactItems()) {
+                    if (item.put() != null) {
+                        grants.add(new Grant("dynamodb:PutItem", resource(item.put().tableName(), null)));
+                        parts.add("Put");
+                    }
+                    if (item.update() != null) {
+                        grants.add(new Grant("dynamodb:UpdateItem", resource(item.update().tableName(), null)));
+                        parts.add("Update");
+                    }
+                    if (item.delete() != null) {
+                        grants.add(new Grant("dynamodb:DeleteItem", resource(item.delete().tableName(), null)));
+                        parts.add("Delete");
+                    }
+                    if (item.conditionCheck() != null) {
+                        grants.add(new Grant("dynamodb:ConditionCheckItem", resource(item.conditionCheck().tableName(), null)));
+                        parts.add("ConditionCheck");
+                    }
+                }
+                described = operation + "(" + String.join("+", parts) + ")";
+            } else {
+                // anything else (DescribeTable, PartiQL, ...) as its own action, which no policy here grants
+                grants.add(new Grant("dynamodb:" + operation, "unknown"));
+            }
+            needed.computeIfAbsent(function, k -> ConcurrentHashMap.newKeySet()).addAll(grants);
+            operations.computeIfAbsent(function, k -> ConcurrentHashMap.newKeySet()).add(described);
+        }
+
+        private String resource(String table, String index) {
+            String base = tableName.equals(table) ? TABLE : "other table " + table;
+            return index == null ? base : base + "/index/" + index;
+        }
+
+        private static String topLevel(String className) {
+            int nested = className.indexOf('$');
+            return nested < 0 ? className : className.substring(0, nested);
+        }
+    }
+}
