@@ -174,7 +174,8 @@ public final class GroupService {
 
     /**
      * Reads the group and the caller's membership in one consistent BatchGetItem. A group the caller is not in is
-     * "not found" (its existence is not revealed); a dissolved one is "gone" to its former members.
+     * "not found" (its existence is not revealed). A dissolved group is "gone" (410) to its former members only until
+     * their member items are deleted (the dissolve call itself usually does that); after that it is "not found".
      */
     public Membership requireMembership(String groupId, String merchantId) {
         GroupItem group = null;
