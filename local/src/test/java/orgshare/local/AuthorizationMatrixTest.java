@@ -96,6 +96,7 @@ class AuthorizationMatrixTest {
     private static final Outcome NOT_CREATOR = refused(403, "FORBIDDEN");
     /** Not in the group (never was, left, or the group was dissolved and purged): its existence is not revealed. */
     private static final Outcome NOT_FOUND = refused(404, "GROUP_NOT_FOUND");
+    private static final Outcome GONE = refused(410, "GROUP_DISSOLVED");
     /** Invited, not joined, where only active members may act. */
     private static final Outcome NOT_ACTIVE = refused(403, "NOT_ACTIVE_MEMBER");
 
@@ -161,8 +162,8 @@ class AuthorizationMatrixTest {
     /**
      * The expectation table: every route of template.yaml, and per row one outcome for each caller in {@link Caller}
      * order: NO_KEY, WRONG_KEY, OPERATOR, OUTSIDER, INVITED, ACTIVE, CREATOR, LEFT, DISSOLVED_MEMBER. A dissolve
-     * deletes the group's member items in the call itself, so its former members get 404 GROUP_NOT_FOUND (as
-     * outsiders do), not 410 GROUP_DISSOLVED.
+     * leaves the group's items to the scheduled cleanup, so until it runs its former members get 410
+     * GROUP_DISSOLVED (outsiders still get 404: a group they were never in is not revealed).
      */
     private static final List<Row> ROWS = List.of(
             row("POST", "/clouds", t -> send("/clouds", "{\"cloudId\":\"extra-" + unique() + "\",\"name\":\"Extra\"}"),
@@ -187,30 +188,30 @@ class AuthorizationMatrixTest {
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK),
             // any member, invited or active, sees the group and its member list
             row("GET", "/groups/{groupId}", t -> get("/groups/" + t.groupId()),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, OK, OK, OK, NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, OK, OK, OK, NOT_FOUND, GONE),
             row("POST", "/groups/{groupId}/members", t -> send("/groups/" + t.groupId() + "/members", "{\"merchantId\":\"" + t.inviteeId() + "\"}"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, CREATED, NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, CREATED, NOT_FOUND, GONE),
             row("PUT", "/groups/{groupId}/members/me", "join", Setup.FRESH_GROUP, t -> send("/groups/" + t.groupId() + "/members/me", null),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, OK, refused(409, "ALREADY_MEMBER"), refused(409, "ALREADY_MEMBER"), NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, OK, refused(409, "ALREADY_MEMBER"), refused(409, "ALREADY_MEMBER"), NOT_FOUND, GONE),
             row("DELETE", "/groups/{groupId}/members/{merchantId}", "leave: me", Setup.FRESH_GROUP, t -> send("/groups/" + t.groupId() + "/members/me", null),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NO_CONTENT, NO_CONTENT, refused(409, "CREATOR_CANNOT_LEAVE"), NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NO_CONTENT, NO_CONTENT, refused(409, "CREATOR_CANNOT_LEAVE"), NOT_FOUND, GONE),
             row("DELETE", "/groups/{groupId}/members/{merchantId}", "remove another", Setup.SHARED, t -> send("/groups/" + t.groupId() + "/members/" + t.victimId(), null),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, NO_CONTENT, NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, NO_CONTENT, NOT_FOUND, GONE),
             row("DELETE", "/groups/{groupId}", "dissolve", Setup.FRESH_GROUP, t -> send("/groups/" + t.groupId(), null),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, NO_CONTENT, NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, NO_CONTENT, NOT_FOUND, GONE),
             row("PATCH", "/groups/{groupId}/rules", t -> send("/groups/" + t.groupId() + "/rules", "{\"expectedVersion\":" + t.rulesVersion()
                             + ",\"set\":[{\"ownerId\":\"" + t.ownerId() + "\",\"partnerId\":\"" + t.partnerId() + "\",\"type\":\"misc\",\"scope\":\"SUMMARY\",\"push\":false}]}"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, OK, NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, OK, NOT_FOUND, GONE),
             row("GET", "/groups/{groupId}/rules", t -> get("/groups/" + t.groupId() + "/rules"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE),
             row("GET", "/groups/{groupId}/providers", t -> get("/groups/" + t.groupId() + "/providers"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE),
             // the owner's rule opens its orders (read and push) to ACTIVE (and, before they went, to LEFT and DISSOLVED_MEMBER);
             // the creator makes the rules but gets no data by it
             row("GET", "/groups/{groupId}/exchange/{ownerId}/{type}", t -> get("/groups/" + t.groupId() + "/exchange/" + t.ownerId() + "/order"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, refused(403, "NOT_SHARED"), NOT_FOUND, NOT_FOUND),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, refused(403, "NOT_SHARED"), NOT_FOUND, GONE),
             row("POST", "/groups/{groupId}/exchange/{ownerId}/{type}", t -> send("/groups/" + t.groupId() + "/exchange/" + t.ownerId() + "/order", "{\"po\":\"P-" + unique() + "\"}"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, ACCEPTED, refused(403, "PUSH_NOT_ALLOWED"), NOT_FOUND, NOT_FOUND));
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, ACCEPTED, refused(403, "PUSH_NOT_ALLOWED"), NOT_FOUND, GONE));
 
     // the world, made once over HTTP
     private static final Map<Caller, String> keys = new EnumMap<>(Caller.class);

@@ -58,7 +58,7 @@ public final class Orgshare {
         this.groups = new GroupService(table, clock, ids, idempotency);
         this.auth = new AuthService(table, env.get(ENV_OPERATOR_KEY_HASH));
         GroupPurger purger = new GroupPurger(table);
-        this.memberships = new MembershipService(table, groups, purger, clock, ids);
+        this.memberships = new MembershipService(table, groups, clock, ids);
         this.cleanup = new CleanupService(table, purger);
         this.records = new RecordService(table, clock, idempotency);
         this.rules = new RuleService(table, groups, clock, ids);

@@ -18,7 +18,7 @@ public final class DissolveGroupHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        app.memberships().dissolve(request.caller(), request.path("groupId"), request.timeLeft());
+        app.memberships().dissolve(request.caller(), request.path("groupId"));
         return ApiResponse.noContent();
     }
 }

@@ -2,6 +2,7 @@ package orgshare.shared.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import orgshare.shared.error.ApiException;
 
+import java.math.BigDecimal;
 import java.util.stream.Collectors;
 
 /** The JSON mappers, built once per container. Request decoding is strict: unknown fields and wrong types are errors. */
@@ -65,6 +67,10 @@ public final class Json {
                 throw ApiException.badRequest("MALFORMED_JSON", "The request body must be a JSON object, not null.");
             }
             return value;
+        } catch (NumberFormatException e) {
+            throw numberOutOfRange();
+        } catch (InputCoercionException e) {
+            throw numberOutOfRange();
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.validation("Unknown field '" + e.getPropertyName() + "'.");
         } catch (MismatchedInputException e) {
@@ -84,6 +90,8 @@ public final class Json {
         }
         try {
             return MAPPER.readTree(body);
+        } catch (NumberFormatException e) {
+            throw numberOutOfRange();
         } catch (JsonProcessingException e) {
             if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
                 throw ApiException.badRequest("MALFORMED_JSON", "The request body repeats a key in one object; each key may appear once.");
@@ -92,13 +100,38 @@ public final class Json {
         }
     }
 
-    /** A request body that must be a JSON object (a business document): anything else is a 400. */
+    /**
+     * A request body that must be a JSON object (a business document): anything else is a 400, and so is a number
+     * whose exponent is beyond +-{@value #MAX_EXPONENT} (no business figure needs one, and Java could not read it back).
+     */
     public static ObjectNode decodeObject(String body) {
         JsonNode tree = decodeTree(body);
         if (!tree.isObject()) {
             throw ApiException.validation("The body must be a JSON object ({...}), not " + describe(tree) + ".");
         }
+        requireReadableNumbers(tree);
         return (ObjectNode) tree;
+    }
+
+    private static final int MAX_EXPONENT = 1000;
+
+    private static void requireReadableNumbers(JsonNode node) {
+        if (node.isBigDecimal() || node.isDouble() || node.isFloat()) {
+            BigDecimal value = node.decimalValue();
+            long exponent = (long) value.precision() - value.scale();
+            if (value.signum() != 0 && (exponent > MAX_EXPONENT || exponent < -MAX_EXPONENT)) {
+                throw numberOutOfRange();
+            }
+        } else if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                requireReadableNumbers(child);
+            }
+        }
+    }
+
+    private static ApiException numberOutOfRange() {
+        return ApiException.validation("A number in the body is out of range: exponents are limited to +-" + MAX_EXPONENT
+                + " and whole-number fields to their documented range.");
     }
 
     /** Parses JSON this service stored itself. */

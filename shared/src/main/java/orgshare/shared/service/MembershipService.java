@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -43,14 +42,12 @@ public final class MembershipService {
 
     private final OrgTable table;
     private final GroupService groups;
-    private final GroupPurger purger;
     private final Clock clock;
     private final Supplier<String> ids;
 
-    public MembershipService(OrgTable table, GroupService groups, GroupPurger purger, Clock clock, Supplier<String> ids) {
+    public MembershipService(OrgTable table, GroupService groups, Clock clock, Supplier<String> ids) {
         this.table = table;
         this.groups = groups;
-        this.purger = purger;
         this.clock = clock;
         this.ids = ids;
     }
@@ -149,10 +146,10 @@ public final class MembershipService {
 
     /**
      * The creator dissolves the group: one conditional write makes it DISSOLVED (and puts it in the sparse index);
-     * from then on every condition that needs an ACTIVE group fails. Then it deletes what it can before
-     * {@code keepGoing} says stop; the scheduled cleanup deletes the rest and the group item last.
+     * from then on every condition that needs an ACTIVE group fails, and every read answers 410. The scheduled
+     * cleanup deletes the partition, and the group item last. One round trip, whatever the group's size.
      */
-    public void dissolve(Caller caller, String rawGroupId, BooleanSupplier keepGoing) {
+    public void dissolve(Caller caller, String rawGroupId) {
         String me = caller.requireMerchant();
         String groupId = Validate.generatedId("groupId", rawGroupId);
         String now = Timestamps.now(clock);
@@ -173,11 +170,6 @@ public final class MembershipService {
         } catch (ConditionalCheckFailedException e) {
             explainCreatorRefusal(groupId, me);
             throw ApiException.conflict("CONCURRENT_CHANGE", "The group changed while you dissolved it; retry.");
-        }
-        try {
-            purger.purgePartition(groupId, keepGoing);
-        } catch (RuntimeException e) {
-            // the group is dissolved (the write above committed); the scheduled cleanup deletes what is left
         }
     }
 

@@ -244,7 +244,7 @@ class ExchangeServiceTest {
         f.join(g, owner);
         f.set(g, rule(owner, partner, "order", "FULL"));
         assertEquals(List.of("O-1"), f.pulledIds(partner, g, owner, "order"));
-        f.app.memberships().dissolve(f.creator, g, () -> false);
+        f.app.memberships().dissolve(f.creator, g);
         assertEquals("GROUP_DISSOLVED", code(() -> f.pull(partner, g, owner, "order")));
         assertEquals("GROUP_DISSOLVED", code(() -> f.app.exchange().push(partner, g, owner.merchantId(), "order", "{}")));
     }

@@ -120,7 +120,7 @@ class FaultInjectionTest {
                 attempt("push", () -> app.exchange().push(Caller.merchant(at[2], "acme"), at[0], at[1], at[3],
                         "{\"n\":" + random.nextInt() + "}", random.nextBoolean() ? null : "p-" + random.nextInt(30)));
             } else if (dice < 95) {
-                attempt("dissolve", () -> app.memberships().dissolve(creator, g, () -> true));
+                attempt("dissolve", () -> app.memberships().dissolve(creator, g));
             } else {
                 attempt("cleanup", () -> app.cleanup().run(() -> true));
             }

@@ -105,7 +105,7 @@ class RuleServiceTest {
         f.refused("MEMBER_NOT_ACTIVE", () -> f.app.rules().change(f.creator, g, changes(0, List.of(rule(outsider, "*", "order", "FULL")), null)));
         f.refused("NOT_ACTIVE_MEMBER", () -> f.app.rules().list(invitee, g, null, null));
         f.refused("GROUP_NOT_FOUND", () -> f.app.rules().list(outsider, g, null, null));
-        f.app.memberships().dissolve(f.creator, g, () -> false); // members not yet purged: they learn it is gone
+        f.app.memberships().dissolve(f.creator, g); // members not yet purged: they learn it is gone
         f.refused("GROUP_DISSOLVED", () -> f.app.rules().change(f.creator, g, ok));
         f.refused("GROUP_DISSOLVED", () -> f.app.rules().list(a, g, null, null));
     }
