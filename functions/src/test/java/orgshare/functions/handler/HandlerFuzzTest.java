@@ -1,9 +1,5 @@
 package orgshare.functions.handler;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -15,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import orgshare.functions.CapturingContext;
 import orgshare.functions.TestEvents;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.ApiKeys;
@@ -110,7 +107,7 @@ class HandlerFuzzTest {
         }
         Map<String, JsonNode> samples = sampleEvents(routes);
         Fuzzer fuzz = new Fuzzer(new Random(SEED), w, samples);
-        QuietContext context = new QuietContext();
+        CapturingContext context = new CapturingContext("fuzz-request");
 
         Map<Integer, Integer> statuses = new TreeMap<>();
         Map<String, Integer> codes = new TreeMap<>();
@@ -1093,7 +1090,7 @@ class HandlerFuzzTest {
         Set<String> all = new TreeSet<>(handlers.keySet());
         assertEquals(all, covered, "every route in template.yaml has bad-input cases");
 
-        QuietContext context = new QuietContext();
+        CapturingContext context = new CapturingContext("fuzz-request");
         List<String> before = w.snapshot();
         long started = System.nanoTime();
         List<String> failures = new ArrayList<>();
@@ -1112,7 +1109,7 @@ class HandlerFuzzTest {
             String where = c.req().route() + " / " + c.label();
             List<String> violations = check(response);
             if (!violations.isEmpty()) {
-                failures.add(where + ": " + violations + " " + clip(response.getBody(), 300) + (response.getStatusCode() >= 500 ? " log: " + clip(context.lastLog, 1500) : ""));
+                failures.add(where + ": " + violations + " " + clip(response.getBody(), 300) + (response.getStatusCode() >= 500 ? " log: " + clip(lastLog(context), 1500) : ""));
             }
             String code = errorCode(response);
             if (response.getStatusCode() != c.status() || !c.code().equals(code)) {
@@ -1169,7 +1166,7 @@ class HandlerFuzzTest {
         PullRecordsHandler pull = new PullRecordsHandler(app);
         PushDocumentHandler push = new PushDocumentHandler(app);
         ListInboxHandler inbox = new ListInboxHandler(app);
-        QuietContext context = new QuietContext();
+        CapturingContext context = new CapturingContext("fuzz-request");
         List<String> failures = new ArrayList<>();
         int i = 0;
         for (String number : List.of("1e2147483647", "0.1e2147483647", "1e-2147483647", "10e2147483647", "-10e2147483647",
@@ -1817,7 +1814,7 @@ class HandlerFuzzTest {
             String described = "headers=" + clip(String.valueOf(headers), 200) + " expected=" + expected;
             SimpleIAMPolicyResponse response;
             try {
-                response = authorizer.handleRequest(event, new QuietContext());
+                response = authorizer.handleRequest(event, new CapturingContext("fuzz-request"));
             } catch (Throwable t) {
                 problems.add("THREW " + t + " on " + described);
                 continue;
@@ -2312,7 +2309,7 @@ class HandlerFuzzTest {
         }
     }
 
-    private static String describe(Route route, FuzzEvent fe, APIGatewayV2HTTPResponse response, QuietContext context) {
+    private static String describe(Route route, FuzzEvent fe, APIGatewayV2HTTPResponse response, CapturingContext context) {
         APIGatewayV2HTTPEvent e = fe.event();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("handler", simpleName(route.handlerClass()));
@@ -2329,7 +2326,7 @@ class HandlerFuzzTest {
             d.put("response", clip(response.getBody(), 300));
         }
         if (context != null && response != null && response.getStatusCode() >= 500) {
-            d.put("log", clip(context.lastLog, 2000));
+            d.put("log", clip(lastLog(context), 2000));
         }
         try {
             return Json.mapper().writeValueAsString(d);
@@ -2365,73 +2362,10 @@ class HandlerFuzzTest {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A Lambda context whose logger keeps the last line (the request log) instead of printing it. */
-    private static final class QuietContext implements Context {
-        volatile String lastLog;
-
-        @Override
-        public String getAwsRequestId() {
-            return "fuzz-request";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "fuzz";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "fuzz";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "fuzz";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "1";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:000000000000:function:fuzz";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 14_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    lastLog = message;
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    lastLog = new String(message, StandardCharsets.UTF_8);
-                }
-            };
-        }
+    /** The request log line a handler wrote last (the fuzz prints it with a failure). */
+    private static String lastLog(CapturingContext context) {
+        List<String> lines = context.lines();
+        return lines.isEmpty() ? null : lines.get(lines.size() - 1);
     }
+
 }
