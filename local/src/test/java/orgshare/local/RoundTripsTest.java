@@ -1,0 +1,185 @@
+package orgshare.local;
+
+import orgshare.shared.Orgshare;
+import orgshare.shared.auth.ApiKeys;
+import orgshare.shared.db.Keys;
+import orgshare.shared.db.OrgTable;
+import orgshare.shared.model.MemberItem;
+import orgshare.shared.model.RuleItem;
+import orgshare.shared.rules.Rule;
+import orgshare.shared.rules.Scope;
+import orgshare.shared.testing.CallCounter;
+import orgshare.shared.testing.DynamoDbLocal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The DynamoDB calls of every route in template.yaml, counted by an interceptor over real HTTP, in a 2-member and a
+ * 1,000-member group: the same in both (nothing grows with the group), and within the targets (pull authorization
+ * one BatchGetItem; join, leave, dissolve and set rules at most 2). A change that adds a round trip fails here.
+ */
+class RoundTripsTest {
+    private static final String OPERATOR_KEY = ApiKeys.generate();
+    private static final String AUTHORIZER_CALL = "GetItem";
+    private static final CallCounter CALLS = new CallCounter();
+    private static LocalApi api;
+    private static TemplateModel template;
+    private static Orgshare app;
+
+    /** What each route is expected to cost, as operation names in order (the authorizer's own GetItem excluded). */
+    private static final Map<String, List<String>> EXPECTED = new LinkedHashMap<>();
+
+    static {
+        EXPECTED.put("POST /clouds", List.of("PutItem"));
+        EXPECTED.put("POST /merchants", List.of("TransactWriteItems"));
+        EXPECTED.put("GET /merchants/me", List.of("GetItem"));
+        EXPECTED.put("POST /merchants/me/key", List.of("GetItem", "TransactWriteItems"));
+        EXPECTED.put("PUT /records/{type}/{recordId}", List.of("PutItem"));
+        EXPECTED.put("GET /records/{type}", List.of("Query"));
+        EXPECTED.put("GET /inbox", List.of("Query"));
+        EXPECTED.put("GET /audit", List.of("Query"));
+        EXPECTED.put("POST /groups", List.of("TransactWriteItems"));
+        EXPECTED.put("GET /groups", List.of("Query", "BatchGetItem"));
+        EXPECTED.put("GET /groups/{groupId}", List.of("BatchGetItem", "Query"));
+        EXPECTED.put("POST /groups/{groupId}/members", List.of("GetItem", "TransactWriteItems"));
+        EXPECTED.put("PUT /groups/{groupId}/members/me", List.of("TransactWriteItems"));
+        EXPECTED.put("DELETE /groups/{groupId}/members/{merchantId}", List.of("TransactWriteItems"));
+        EXPECTED.put("DELETE /groups/{groupId}", List.of("UpdateItem"));
+        EXPECTED.put("PATCH /groups/{groupId}/rules", List.of("BatchGetItem", "TransactWriteItems"));
+        EXPECTED.put("GET /groups/{groupId}/rules", List.of("BatchGetItem", "Query", "BatchGetItem"));
+        EXPECTED.put("GET /groups/{groupId}/providers", List.of("BatchGetItem", "Query", "Query", "BatchGetItem"));
+        // authorize, one page, the audit events (both logs in one transaction)
+        EXPECTED.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "Query", "TransactWriteItems"));
+        EXPECTED.put("POST /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "TransactWriteItems"));
+    }
+
+    @BeforeAll
+    static void start() {
+        DynamoDbClient client = DynamoDbLocal.client(CALLS);
+        String table = DynamoDbLocal.newTable(client);
+        template = TemplateModel.load(ProjectFiles.TEMPLATE, OperatorKey.of(OPERATOR_KEY).parameterOverrides(), table);
+        api = LocalApi.start(new FunctionInvoker(template, client), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        app = Orgshare.create(DynamoDbLocal.client(), Map.of(Orgshare.ENV_TABLE_NAME, table));
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    private record Merchant(String id, String key) {
+    }
+
+    private static ApiReply call(String method, String path, String key, String body) throws IOException, InterruptedException {
+        ApiReply reply = ApiReply.call(api.baseUri(), method, path, key, body);
+        assertTrue(reply.status() < 300, method + " " + path + " -> " + reply.text());
+        return reply;
+    }
+
+    /** The calls one request makes, without the authorizer's key lookup that precedes a merchant's request. */
+    private static List<String> measure(String method, String path, String key, String body) throws IOException, InterruptedException {
+        CALLS.reset();
+        call(method, path, key, body);
+        List<String> calls = new ArrayList<>(CALLS.calls());
+        if (!key.equals(OPERATOR_KEY)) { // the operator's key is checked against its hash, without a read
+            assertEquals(AUTHORIZER_CALL, calls.remove(0), "the authorizer reads the key first");
+        }
+        return calls;
+    }
+
+    private static Merchant merchant(String name) throws IOException, InterruptedException {
+        ApiReply created = call("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"" + name + "\"}");
+        return new Merchant(created.json().get("merchantId").asText(), created.json().get("apiKey").asText());
+    }
+
+    /** Every route's calls in a group of {@code size} members (the extra members and their rules written directly). */
+    private static Map<String, List<String>> routesIn(int size) throws IOException, InterruptedException {
+        Map<String, List<String>> measured = new LinkedHashMap<>();
+        measured.put("POST /clouds", measure("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"c" + size + "\",\"name\":\"C\"}"));
+        measured.put("POST /merchants", measure("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"X\"}"));
+        Merchant supplier = merchant("Supplier");
+        Merchant buyer = merchant("Buyer");
+        Merchant late = merchant("Late");
+        measured.put("POST /groups", measure("POST", "/groups", supplier.key(), "{\"name\":\"Warm-up\"}"));
+        String g = call("POST", "/groups", supplier.key(), "{\"name\":\"Measured\"}").json().get("groupId").asText();
+        measured.put("POST /groups/{groupId}/members", measure("POST", "/groups/" + g + "/members", supplier.key(), "{\"merchantId\":\"" + buyer.id() + "\"}"));
+        measured.put("PUT /groups/{groupId}/members/me", measure("PUT", "/groups/" + g + "/members/me", buyer.key(), null));
+        seedMembers(g, supplier.id(), size - 2);
+
+        measured.put("PATCH /groups/{groupId}/rules", measure("PATCH", "/groups/" + g + "/rules", supplier.key(), "{\"expectedVersion\":0,\"set\":["
+                + "{\"ownerId\":\"" + supplier.id() + "\",\"partnerId\":\"" + buyer.id() + "\",\"type\":\"order\",\"scope\":\"FULL\",\"push\":true}]}"));
+        measured.put("PUT /records/{type}/{recordId}", measure("PUT", "/records/order/PO-1", supplier.key(), "{\"buyerId\":\"" + buyer.id() + "\"}"));
+        measured.put("GET /records/{type}", measure("GET", "/records/order", supplier.key(), null));
+        measured.put("GET /groups", measure("GET", "/groups", buyer.key(), null));
+        measured.put("GET /groups/{groupId}", measure("GET", "/groups/" + g, buyer.key(), null));
+        measured.put("GET /groups/{groupId}/rules", measure("GET", "/groups/" + g + "/rules", buyer.key(), null));
+        measured.put("GET /groups/{groupId}/providers", measure("GET", "/groups/" + g + "/providers", buyer.key(), null));
+        measured.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", measure("GET", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), null));
+        measured.put("POST /groups/{groupId}/exchange/{ownerId}/{type}", measure("POST", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), "{\"po\":1}"));
+        measured.put("GET /inbox", measure("GET", "/inbox", supplier.key(), null));
+        measured.put("GET /audit", measure("GET", "/audit", supplier.key(), null));
+        measured.put("GET /merchants/me", measure("GET", "/merchants/me", buyer.key(), null));
+        call("POST", "/groups/" + g + "/members", supplier.key(), "{\"merchantId\":\"" + late.id() + "\"}");
+        measured.put("DELETE /groups/{groupId}/members/{merchantId}", measure("DELETE", "/groups/" + g + "/members/me", late.key(), null));
+        measured.put("DELETE /groups/{groupId}", measure("DELETE", "/groups/" + g, supplier.key(), null));
+        measured.put("POST /merchants/me/key", measure("POST", "/merchants/me/key", buyer.key(), null));
+        return measured;
+    }
+
+    /** {@code extra} ACTIVE members, each with a rule from {@code ownerId}, written in batches. */
+    private static void seedMembers(String groupId, String ownerId, int extra) {
+        String ownerMembership = app.table().members().getItem(OrgTable.key(Keys.group(groupId), Keys.member(ownerId))).getMembershipId();
+        List<WriteRequest> writes = new ArrayList<>();
+        for (int i = 0; i < extra; i++) {
+            String merchantId = String.format("01JDSEED%018d", i);
+            String membershipId = String.format("01JDMSHP%018d", i);
+            writes.add(put(MemberItem.SCHEMA.itemToMap(MemberItem.create(groupId, merchantId, "acme", MemberItem.MEMBER,
+                    MemberItem.ACTIVE, membershipId, "2026-11-25T10:00:00.000Z"), true)));
+            writes.add(put(RuleItem.SCHEMA.itemToMap(RuleItem.create(groupId, new Rule(ownerId, merchantId, "order", Scope.FULL,
+                    null, null, false), ownerMembership, membershipId, 1, "2026-11-25T10:00:00.000Z"), true)));
+        }
+        app.table().batchWrite(writes);
+    }
+
+    private static WriteRequest put(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+        return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
+    }
+
+    @Test
+    void everyRouteCostsTheSameInATwoAndAThousandMemberGroup() throws Exception {
+        call("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}");
+        Map<String, List<String>> small = routesIn(2);
+        Map<String, List<String>> large = routesIn(1000);
+
+        TreeSet<String> templateRoutes = template.httpRoutes().stream().map(TemplateModel.HttpRoute::routeKey)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(templateRoutes, new TreeSet<>(EXPECTED.keySet()), "every route of template.yaml has its expected cost");
+        assertEquals(templateRoutes, new TreeSet<>(small.keySet()), "every route was measured");
+        for (String route : EXPECTED.keySet()) {
+            assertEquals(EXPECTED.get(route), small.get(route), route + " in a 2-member group");
+            assertEquals(small.get(route), large.get(route), route + " does not grow with the group");
+        }
+        assertEquals("BatchGetItem", small.get("GET /groups/{groupId}/exchange/{ownerId}/{type}").get(0), "pull authorization is one BatchGetItem");
+        for (String route : List.of("PUT /groups/{groupId}/members/me", "DELETE /groups/{groupId}/members/{merchantId}",
+                "DELETE /groups/{groupId}", "PATCH /groups/{groupId}/rules")) {
+            assertTrue(small.get(route).size() <= 2, route + " takes at most 2 round trips: " + small.get(route));
+        }
+    }
+}
