@@ -353,6 +353,11 @@ public final class TemplateModel {
             if (ref instanceof String id && resources.containsKey(id)) {
                 return id;
             }
+            // SAM's AutoPublishAlias: !Ref Function.Alias is the alias of that function's published version
+            if (ref instanceof String alias && alias.endsWith(".Alias")
+                    && resources.containsKey(alias.substring(0, alias.length() - ".Alias".length()))) {
+                return alias.substring(0, alias.length() - ".Alias".length());
+            }
             if (intrinsic.get("Fn::GetAtt") instanceof List<?> getAtt && !getAtt.isEmpty()
                     && resources.containsKey(String.valueOf(getAtt.get(0)))) {
                 return String.valueOf(getAtt.get(0));
@@ -362,7 +367,7 @@ public final class TemplateModel {
                 return sub.substring(2, sub.length() - 5);
             }
         }
-        throw new LocalRunnerException(where + " must reference a resource of this template (!Ref X or !GetAtt X.Arn), got " + raw);
+        throw new LocalRunnerException(where + " must reference a resource of this template (!Ref X, !Ref X.Alias or !GetAtt X.Arn), got " + raw);
     }
 
     /** Resources of a type whose Condition (if any) holds: the ones a deployment would create. */

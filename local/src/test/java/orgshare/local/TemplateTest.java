@@ -120,15 +120,19 @@ class TemplateTest {
 
     @Test
     void shortFormTagsBecomeLongForms() {
-        assertEquals(Map.of("Fn::GetAtt", List.of("AuthorizerFunction", "Arn")),
+        // the authorizer is called on its published alias, so SnapStart applies to it too
+        assertEquals(Map.of("Ref", "AuthorizerFunction.Alias"),
                 at(template.resources().get("HttpApi"), "Properties", "Auth", "Authorizers", "KeyAuthorizer", "FunctionArn"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("Table", "Arn")),
+                at(template.resources().get("GetMeFunction"), "Properties", "Policies", 0, "Statement", 0, "Resource"));
         assertEquals(Map.of("Ref", "Table"), at(template.globals(), "Function", "Environment", "Variables", "TABLE_NAME"));
     }
 
-    private static Object at(Object root, String... keys) {
+    /** The node at a path of map keys and list indexes. */
+    private static Object at(Object root, Object... path) {
         Object node = root;
-        for (String key : keys) {
-            node = ((Map<?, ?>) node).get(key);
+        for (Object step : path) {
+            node = step instanceof Integer index ? ((List<?>) node).get(index) : ((Map<?, ?>) node).get(step);
         }
         return node;
     }

@@ -5,6 +5,7 @@ import orgshare.shared.db.CountingClient;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.ids.Ids;
+import orgshare.shared.json.Json;
 import orgshare.shared.service.AuditService;
 import orgshare.shared.service.AuthService;
 import orgshare.shared.service.CleanupService;
@@ -20,6 +21,7 @@ import orgshare.shared.service.RuleService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -84,6 +86,20 @@ public final class Orgshare {
     /** For tests: a fixed clock or a scripted ID sequence. */
     public static Orgshare create(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
         return new Orgshare(client, env, clock, ids);
+    }
+
+    /**
+     * Exercises what a first request needs (the SDK's marshalling, signing, HTTP connection and error handling, and
+     * the JSON mapper) so that a SnapStart snapshot taken afterwards restores warm. The read may be refused (a
+     * function's policy need not allow it): that exercises the same code, and nothing is written.
+     */
+    public void prime() {
+        try {
+            table.client().getItem(b -> b.tableName(table.name()).key(OrgTable.keyMap("PRIME", "PRIME")));
+        } catch (RuntimeException refusedOrUnreachable) {
+            // priming is best effort: a snapshot without it is only slower to its first request
+        }
+        Json.decodeTree(Json.encode(Map.of("primed", List.of(1, "two", true))));
     }
 
     public OrgTable table() {

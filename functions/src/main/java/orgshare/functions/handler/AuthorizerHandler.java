@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import orgshare.functions.http.Priming;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.Caller;
 
@@ -23,6 +24,7 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
 
     public AuthorizerHandler(Orgshare app) {
         this.app = app;
+        Priming.register(app);
     }
 
     @Override

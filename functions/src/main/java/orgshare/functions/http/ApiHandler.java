@@ -21,6 +21,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     protected ApiHandler(Orgshare app, Access access) {
         this.app = app;
         this.access = access;
+        Priming.register(app);
     }
 
     @Override
