@@ -1,0 +1,82 @@
+package orgshare.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import orgshare.local.TemplateModel.HttpRoute;
+import orgshare.shared.auth.Caller;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * For each route of template.yaml, a request that succeeds: what it needs is made first (a merchant to invite, an
+ * invitation to accept, a group to dissolve...), outside of what is counted or timed, then the event is returned.
+ * A route the template gains without a scenario here shows up in the report as not measured.
+ */
+final class Routes {
+    static final String PULL = "GET /groups/{groupId}/exchange/{ownerId}/{type}";
+    static final String PUSH = "POST /groups/{groupId}/exchange/{ownerId}/{type}";
+    static final String JOIN = "PUT /groups/{groupId}/members/me";
+    static final String LEAVE = "DELETE /groups/{groupId}/members/{merchantId}";
+    static final String DISSOLVE = "DELETE /groups/{groupId}";
+    static final String SET_RULES = "PATCH /groups/{groupId}/rules";
+    static final String GET_ME = "GET /merchants/me";
+    static final String PUT_RECORD = "PUT /records/{type}/{recordId}";
+    static final String LIST_RECORDS = "GET /records/{type}";
+    static final String GET_GROUP = "GET /groups/{groupId}";
+
+    private static final Map<String, BiFunction<World, HttpRoute, APIGatewayV2HTTPEvent>> SCENARIOS = new LinkedHashMap<>();
+
+    static {
+        on("POST /clouds", (w, r) -> World.event(r, Caller.operator(),
+                "{\"cloudId\":\"bench-" + w.next() + "\",\"name\":\"Another cloud\"}", Map.of(), Map.of()));
+        on("POST /merchants", (w, r) -> World.event(r, Caller.operator(),
+                "{\"cloudId\":\"" + World.CLOUD + "\",\"name\":\"Another merchant\"}", Map.of(), Map.of()));
+        on(GET_ME, (w, r) -> World.event(r, w.partner, null, Map.of(), Map.of()));
+        on("POST /merchants/me/key", (w, r) -> World.event(r, w.newMerchant(), null, Map.of(), Map.of()));
+        on("POST /groups", (w, r) -> World.event(r, w.creator, "{\"name\":\"Another group\"}", Map.of(), Map.of()));
+        on("GET /groups", (w, r) -> World.event(r, w.partner, null, Map.of(), Map.of()));
+        on(GET_GROUP, (w, r) -> World.event(r, w.partner, null, Map.of("groupId", w.group), Map.of()));
+        on("POST /groups/{groupId}/members", (w, r) -> World.event(r, w.creator,
+                "{\"merchantId\":\"" + w.newMerchant().merchantId() + "\"}", Map.of("groupId", w.group), Map.of()));
+        on(JOIN, (w, r) -> World.event(r, w.invited(), null, Map.of("groupId", w.group), Map.of()));
+        on(LEAVE, (w, r) -> World.event(r, w.joined(), null, Map.of("groupId", w.group, "merchantId", "me"), Map.of()));
+        // a group of the world's size made for the purpose: dissolving the world's own would end the other scenarios
+        on(DISSOLVE, (w, r) -> World.event(r, w.creator, null, Map.of("groupId", w.group(w.groupSize, 1)), Map.of()));
+        on(PUT_RECORD, (w, r) -> World.event(r, w.creator, "{\"item\":\"widget\",\"quantity\":10,\"total\":42.50}",
+                Map.of("type", "order", "recordId", "NEW-" + w.next()), Map.of()));
+        on(LIST_RECORDS, (w, r) -> World.event(r, w.creator, null, Map.of("type", "order"), Map.of()));
+        on(SET_RULES, (w, r) -> World.event(r, w.creator, "{\"expectedVersion\":" + w.rulesVersion() + ",\"set\":[{\"ownerId\":\""
+                        + w.creator.merchantId() + "\",\"partnerId\":\"" + w.partner.merchantId()
+                        + "\",\"type\":\"stock-" + w.next() + "\",\"scope\":\"FIELDS\",\"fields\":[\"sku\",\"level\"],\"push\":false}]}",
+                Map.of("groupId", w.group), Map.of()));
+        on("GET /groups/{groupId}/rules", (w, r) -> World.event(r, w.partner, null, Map.of("groupId", w.group), Map.of()));
+        on("GET /groups/{groupId}/providers", (w, r) -> World.event(r, w.partner, null, Map.of("groupId", w.group), Map.of()));
+        on(PULL, (w, r) -> World.event(r, w.partner, null,
+                Map.of("groupId", w.group, "ownerId", w.creator.merchantId(), "type", "order"), Map.of()));
+        on(PUSH, (w, r) -> World.event(r, w.partner, "{\"poNumber\":\"N-" + w.next() + "\",\"sku\":\"W-1\",\"quantity\":25}",
+                Map.of("groupId", w.group, "ownerId", w.creator.merchantId(), "type", "purchase-order"), Map.of()));
+        on("GET /inbox", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
+        on("GET /audit", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
+    }
+
+    private Routes() {
+    }
+
+    private static void on(String routeKey, BiFunction<World, HttpRoute, APIGatewayV2HTTPEvent> scenario) {
+        SCENARIOS.put(routeKey, scenario);
+    }
+
+    static boolean has(HttpRoute route) {
+        return SCENARIOS.containsKey(route.routeKey());
+    }
+
+    /** Makes what the route needs in {@code world} and returns a request of it that succeeds. */
+    static APIGatewayV2HTTPEvent prepare(World world, HttpRoute route) {
+        BiFunction<World, HttpRoute, APIGatewayV2HTTPEvent> scenario = SCENARIOS.get(route.routeKey());
+        if (scenario == null) {
+            throw new IllegalArgumentException("no scenario for " + route.routeKey());
+        }
+        return scenario.apply(world, route);
+    }
+}
