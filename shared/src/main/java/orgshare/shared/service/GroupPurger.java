@@ -11,6 +11,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -123,11 +127,44 @@ public final class GroupPurger {
         } while (start != null);
     }
 
-    /** BatchWriteItem deletes, 25 at a time, retrying unprocessed items with backoff. */
+    /**
+     * BatchWriteItem deletes, 25 at a time, retrying unprocessed items with backoff; up to {@value #PARALLEL_BATCHES}
+     * batches in flight, so a large partition is not deleted one round trip at a time. Returns once all are done;
+     * the first failure is rethrown after the others finished (the next run deletes what is left).
+     */
     long delete(List<Map<String, AttributeValue>> keys) {
-        table.batchWrite(keys.stream()
+        List<WriteRequest> deletes = keys.stream()
                 .map(key -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build())
-                .toList());
+                .toList();
+        if (deletes.size() <= OrgTable.MAX_BATCH_WRITE) {
+            table.batchWrite(deletes);
+            return keys.size();
+        }
+        List<CompletableFuture<Void>> batches = new ArrayList<>();
+        for (int from = 0; from < deletes.size(); from += OrgTable.MAX_BATCH_WRITE) {
+            List<WriteRequest> batch = deletes.subList(from, Math.min(deletes.size(), from + OrgTable.MAX_BATCH_WRITE));
+            batches.add(CompletableFuture.runAsync(() -> table.batchWrite(batch), POOL));
+        }
+        RuntimeException first = null;
+        for (CompletableFuture<Void> batch : batches) {
+            try {
+                batch.join();
+            } catch (CompletionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
         return keys.size();
     }
+
+    private static final int PARALLEL_BATCHES = 4;
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(PARALLEL_BATCHES, task -> {
+        Thread thread = new Thread(task, "orgshare-purge");
+        thread.setDaemon(true);
+        return thread;
+    });
 }
