@@ -63,8 +63,8 @@ public final class Orgshare {
         this.memberships = new MembershipService(table, groups, clock, ids);
         this.cleanup = new CleanupService(table, purger);
         this.records = new RecordService(table, clock, idempotency);
-        this.rules = new RuleService(table, groups, clock, ids);
         this.audit = new AuditService(table);
+        this.rules = new RuleService(table, groups, audit, clock, ids);
         this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency);
         this.inbox = new InboxService(table);
     }

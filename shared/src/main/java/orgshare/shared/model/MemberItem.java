@@ -1,7 +1,13 @@
 package orgshare.shared.model;
 
 import orgshare.shared.db.Keys;
+import orgshare.shared.db.TableDefinition;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import java.util.Map;
 
 /**
  * A membership: the merchant's role and status in one group. gsi1 (MERCHANT#id / GROUP#id) lists a merchant's groups.
@@ -51,6 +57,21 @@ public final class MemberItem extends BaseItem {
         item.invitedAt = at;
         item.joinedAt = ACTIVE.equals(status) ? at : null;
         return item;
+    }
+
+    /**
+     * A transaction's check that {@code merchantId} is still an ACTIVE member of the group under the same membership
+     * (it has not left, re-joined or been removed since it was read).
+     */
+    public static TransactWriteItem stillActive(String tableName, String groupId, String merchantId, String membershipId) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
+                .key(Map.of(TableDefinition.PK, AttributeValue.fromS(Keys.group(groupId)),
+                        TableDefinition.SK, AttributeValue.fromS(Keys.member(merchantId))))
+                .conditionExpression("#status = :active AND membershipId = :membership")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(
+                        ":active", AttributeValue.fromS(ACTIVE),
+                        ":membership", AttributeValue.fromS(membershipId))).build()).build();
     }
 
     public boolean isActive() {

@@ -132,11 +132,16 @@ public final class ExchangeService {
 
         GroupItem group = authorization.group();
         List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(check(Keys.GROUP_SK, groupId, "#status = :active AND rulesVersion = :version", Map.of(
-                ":active", AttributeValue.fromS(GroupItem.ACTIVE),
-                ":version", AttributeValue.fromN(Long.toString(group.getRulesVersion())))));
-        actions.add(membershipUnchanged(groupId, authorization.partner()));
-        actions.add(membershipUnchanged(groupId, authorization.owner()));
+        actions.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                .key(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK))
+                .conditionExpression("#status = :active AND rulesVersion = :version")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(
+                        ":active", AttributeValue.fromS(GroupItem.ACTIVE),
+                        ":version", AttributeValue.fromN(Long.toString(group.getRulesVersion())))).build()).build());
+        for (MemberItem member : List.of(authorization.partner(), authorization.owner())) {
+            actions.add(MemberItem.stillActive(table.name(), groupId, member.getMerchantId(), member.getMembershipId()));
+        }
         actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
                 .item(InboxItem.SCHEMA.itemToMap(delivery, true))
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
@@ -197,20 +202,6 @@ public final class ExchangeService {
             }
         }
         return new Authorization(group, partner, owner, RuleResolver.resolve(live, ownerId, partnerId, type));
-    }
-
-    private TransactWriteItem membershipUnchanged(String groupId, MemberItem member) {
-        return check(Keys.member(member.getMerchantId()), groupId, "#status = :active AND membershipId = :membership", Map.of(
-                ":active", AttributeValue.fromS(MemberItem.ACTIVE),
-                ":membership", AttributeValue.fromS(member.getMembershipId())));
-    }
-
-    private TransactWriteItem check(String sk, String groupId, String condition, Map<String, AttributeValue> values) {
-        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
-                .key(OrgTable.keyMap(Keys.group(groupId), sk))
-                .conditionExpression(condition)
-                .expressionAttributeNames(Map.of("#status", "status"))
-                .expressionAttributeValues(values).build()).build();
     }
 
     private static void refuseSelf(String me, String ownerId, String instead) {

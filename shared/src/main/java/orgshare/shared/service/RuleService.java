@@ -22,7 +22,6 @@ import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -90,12 +89,14 @@ public final class RuleService {
 
     private final OrgTable table;
     private final GroupService groups;
+    private final AuditService audit;
     private final Clock clock;
     private final Supplier<String> ids;
 
-    public RuleService(OrgTable table, GroupService groups, Clock clock, Supplier<String> ids) {
+    public RuleService(OrgTable table, GroupService groups, AuditService audit, Clock clock, Supplier<String> ids) {
         this.table = table;
         this.groups = groups;
+        this.audit = audit;
         this.clock = clock;
         this.ids = ids;
     }
@@ -202,25 +203,18 @@ public final class RuleService {
         int firstCheck = writes.size();
         List<String> checked = new ArrayList<>(bound);
         for (String merchant : checked) {
-            writes.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
-                    .key(OrgTable.keyMap(Keys.group(groupId), Keys.member(merchant)))
-                    .conditionExpression("#status = :active AND membershipId = :membership")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(
-                            ":active", AttributeValue.fromS(MemberItem.ACTIVE),
-                            ":membership", AttributeValue.fromS(members.get(merchant).getMembershipId()))).build()).build());
+            writes.add(MemberItem.stillActive(table.name(), groupId, merchant, members.get(merchant).getMembershipId()));
         }
         AuditItem event = AuditItem.create(ids.get(), now, AuditItem.RULES_CHANGED, groupId, me);
         event.setVersion(next);
         event.setChanges(Json.encode(changes));
         for (String merchant : concerned) {
-            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
-                    .item(AuditItem.SCHEMA.itemToMap(event.copyFor(merchant), true)).build()).build());
+            writes.add(audit.put(event, merchant));
         }
         table.transact(writes, failed -> {
             if (failed == 0) {
-                GroupService.Membership now0 = groups.requireMembership(groupId, me);
-                requireCreatorOfActive(now0.group(), now0.member(), expected);
+                GroupService.Membership current = groups.requireMembership(groupId, me);
+                requireCreatorOfActive(current.group(), current.member(), expected);
                 return ApiException.conflict("CONCURRENT_CHANGE", "The rules changed while you changed them; read them again.");
             }
             if (failed >= firstRemove && failed < firstCheck) {
