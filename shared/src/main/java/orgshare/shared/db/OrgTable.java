@@ -40,6 +40,7 @@ public final class OrgTable {
 
     /** DynamoDB's limits on one BatchWriteItem and one TransactWriteItems. */
     public static final int MAX_BATCH_WRITE = 25;
+    public static final int MAX_BATCH_GET = 100;
     public static final int MAX_TRANSACTION = 100;
 
     private final DynamoDbClient client;
@@ -127,20 +128,23 @@ public final class OrgTable {
     }
 
     /**
-     * One consistent BatchGetItem for items of any kinds (at most 100 keys); the caller decodes each by its sort key.
-     * Unprocessed keys are asked again with a short backoff, so the result is complete or an exception.
+     * Consistent BatchGetItem for items of any kinds, {@value #MAX_BATCH_GET} keys a call (one call for up to that
+     * many); the caller decodes each by its sort key. Unprocessed keys are asked again with a short backoff, so the
+     * result is complete or an exception.
      */
     public List<Map<String, AttributeValue>> batchGetConsistent(List<Map<String, AttributeValue>> keys) {
         List<Map<String, AttributeValue>> found = new ArrayList<>();
-        Map<String, KeysAndAttributes> pending = Map.of(name,
-                KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            if (attempt > 0) {
-                Backoff.sleep(attempt);
+        for (int from = 0; from < keys.size(); from += MAX_BATCH_GET) {
+            Map<String, KeysAndAttributes> pending = Map.of(name, KeysAndAttributes.builder()
+                    .keys(keys.subList(from, Math.min(keys.size(), from + MAX_BATCH_GET))).consistentRead(true).build());
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    Backoff.sleep(attempt);
+                }
+                BatchGetItemResponse response = client.batchGetItem(BatchGetItemRequest.builder().requestItems(pending).build());
+                found.addAll(response.responses().getOrDefault(name, List.of()));
+                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
             }
-            BatchGetItemResponse response = client.batchGetItem(BatchGetItemRequest.builder().requestItems(pending).build());
-            found.addAll(response.responses().getOrDefault(name, List.of()));
-            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         }
         return found;
     }

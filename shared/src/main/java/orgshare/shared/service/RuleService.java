@@ -313,18 +313,15 @@ public final class RuleService {
         return new Providers(providers);
     }
 
-    /** Current membership IDs of those of {@code merchants} who are ACTIVE members: consistent BatchGetItems of 100. */
+    /** Current membership IDs of those of {@code merchants} who are ACTIVE members, read consistently. */
     private Map<String, String> activeMemberships(String groupId, Set<String> merchants) {
         Map<String, String> active = new HashMap<>();
-        List<String> all = new ArrayList<>(merchants);
-        for (int from = 0; from < all.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + 100)).stream()
-                    .map(m -> OrgTable.keyMap(Keys.group(groupId), Keys.member(m))).toList();
-            for (Map<String, AttributeValue> item : table.batchGetConsistent(keys)) {
-                MemberItem member = MemberItem.SCHEMA.mapToItem(item);
-                if (member.isActive()) {
-                    active.put(member.getMerchantId(), member.getMembershipId());
-                }
+        List<Map<String, AttributeValue>> keys = merchants.stream()
+                .map(m -> OrgTable.keyMap(Keys.group(groupId), Keys.member(m))).toList();
+        for (Map<String, AttributeValue> item : table.batchGetConsistent(keys)) {
+            MemberItem member = MemberItem.SCHEMA.mapToItem(item);
+            if (member.isActive()) {
+                active.put(member.getMerchantId(), member.getMembershipId());
             }
         }
         return active;
