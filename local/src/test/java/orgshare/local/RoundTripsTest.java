@@ -2,20 +2,13 @@ package orgshare.local;
 
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.ApiKeys;
-import orgshare.shared.db.Keys;
-import orgshare.shared.db.OrgTable;
-import orgshare.shared.model.MemberItem;
-import orgshare.shared.model.RuleItem;
-import orgshare.shared.rules.Rule;
-import orgshare.shared.rules.Scope;
 import orgshare.shared.testing.CallCounter;
 import orgshare.shared.testing.DynamoDbLocal;
+import orgshare.shared.testing.LargeGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -121,7 +114,7 @@ class RoundTripsTest {
         String g = call("POST", "/groups", supplier.key(), "{\"name\":\"Measured\"}").json().get("groupId").asText();
         measured.put("POST /groups/{groupId}/members", measure("POST", "/groups/" + g + "/members", supplier.key(), "{\"merchantId\":\"" + buyer.id() + "\"}"));
         measured.put("PUT /groups/{groupId}/members/me", measure("PUT", "/groups/" + g + "/members/me", buyer.key(), null));
-        seedMembers(g, supplier.id(), size - 2);
+        LargeGroup.addMembersWithRules(app.table(), g, supplier.id(), size - 2);
 
         measured.put("PATCH /groups/{groupId}/rules", measure("PATCH", "/groups/" + g + "/rules", supplier.key(), "{\"expectedVersion\":0,\"set\":["
                 + "{\"ownerId\":\"" + supplier.id() + "\",\"partnerId\":\"" + buyer.id() + "\",\"type\":\"order\",\"scope\":\"FULL\",\"push\":true}]}"));
@@ -141,25 +134,6 @@ class RoundTripsTest {
         measured.put("DELETE /groups/{groupId}", measure("DELETE", "/groups/" + g, supplier.key(), null));
         measured.put("POST /merchants/me/key", measure("POST", "/merchants/me/key", buyer.key(), null));
         return measured;
-    }
-
-    /** {@code extra} ACTIVE members, each with a rule from {@code ownerId}, written in batches. */
-    private static void seedMembers(String groupId, String ownerId, int extra) {
-        String ownerMembership = app.table().members().getItem(OrgTable.key(Keys.group(groupId), Keys.member(ownerId))).getMembershipId();
-        List<WriteRequest> writes = new ArrayList<>();
-        for (int i = 0; i < extra; i++) {
-            String merchantId = String.format("01JDSEED%018d", i);
-            String membershipId = String.format("01JDMSHP%018d", i);
-            writes.add(put(MemberItem.SCHEMA.itemToMap(MemberItem.create(groupId, merchantId, "acme", MemberItem.MEMBER,
-                    MemberItem.ACTIVE, membershipId, "2026-11-25T10:00:00.000Z"), true)));
-            writes.add(put(RuleItem.SCHEMA.itemToMap(RuleItem.create(groupId, new Rule(ownerId, merchantId, "order", Scope.FULL,
-                    null, null, false), ownerMembership, membershipId, 1, "2026-11-25T10:00:00.000Z"), true)));
-        }
-        app.table().batchWrite(writes);
-    }
-
-    private static WriteRequest put(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
-        return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
     }
 
     @Test

@@ -2,23 +2,17 @@ package orgshare.shared.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.shared.auth.Caller;
-import orgshare.shared.db.Keys;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.json.Json;
 import orgshare.shared.model.AuditItem;
-import orgshare.shared.model.MemberItem;
-import orgshare.shared.model.RuleItem;
 import orgshare.shared.rules.Rule;
-import orgshare.shared.rules.Scope;
 import orgshare.shared.testing.CallCounter;
-import orgshare.shared.testing.DynamoDbLocal;
+import orgshare.shared.testing.LargeGroup;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -284,7 +278,7 @@ class ExchangeServiceTest {
         String large = f.group(owner, partner);
         f.set(small, rule(owner, partner, "order", "FULL", null, null, true));
         f.set(large, rule(owner, partner, "order", "FULL", null, null, true));
-        seedMembersAndRules(f, large, owner, 1000);
+        LargeGroup.addMembersWithRules(f.app.table(), large, owner.merchantId(), 1000);
         f.put(owner, "order", "O-1", "{}");
 
         calls.reset();
@@ -298,27 +292,6 @@ class ExchangeServiceTest {
         calls.reset();
         f.app.exchange().push(partner, large, owner.merchantId(), "order", "{}");
         assertEquals(List.of("BatchGetItem", "TransactWriteItems"), calls.calls(), "push costs the same in a large group");
-    }
-
-    /** Adds {@code n} ACTIVE members, each with a rule from {@code owner}, written directly (the lifecycle is tested elsewhere). */
-    private static void seedMembersAndRules(ExchangeFixture f, String groupId, Caller owner, int n) {
-        List<WriteRequest> writes = new ArrayList<>();
-        String ownerMembership = f.app.table().members().getItem(orgshare.shared.db.OrgTable.key(Keys.group(groupId),
-                Keys.member(owner.merchantId()))).getMembershipId();
-        for (int i = 0; i < n; i++) {
-            String merchantId = String.format("01JDSEED%018d", i);
-            String membershipId = String.format("01JDMSHP%018d", i);
-            MemberItem member = MemberItem.create(groupId, merchantId, "acme", MemberItem.MEMBER, MemberItem.ACTIVE, membershipId, "2026-11-25T10:00:00.000Z");
-            writes.add(put(MemberItem.SCHEMA.itemToMap(member, true)));
-            RuleItem rule = RuleItem.create(groupId, new Rule(owner.merchantId(), merchantId, "order", Scope.FULL, null, null, false),
-                    ownerMembership, membershipId, 1, "2026-11-25T10:00:00.000Z");
-            writes.add(put(RuleItem.SCHEMA.itemToMap(rule, true)));
-        }
-        f.app.table().batchWrite(writes);
-    }
-
-    private static WriteRequest put(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
-        return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
     }
 
     @Test
