@@ -7,7 +7,6 @@ import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.json.Json;
 import orgshare.shared.model.InboxItem;
-import orgshare.shared.time.Timestamps;
 import orgshare.shared.validation.Validate;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
@@ -37,19 +36,18 @@ public final class InboxService {
         String me = caller.requireMerchant();
         Instant since = Validate.timestamp("since", rawSince);
         int limit = Validate.pageSize(rawLimit);
-        String after = Cursors.decode(rawCursor, Positions::timeAndId);
+        String sinceKey = Positions.after(since);
+        String after = Cursors.decode(rawCursor, position -> Positions.timeAnd(position,
+                id -> Validate.generatedId("cursor", id), sinceKey));
         String partition = Keys.inbox(me);
         Key.Builder from = Key.builder().partitionValue(partition);
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(since == null
                         ? QueryConditional.keyEqualTo(from.build())
-                        : QueryConditional.sortGreaterThan(from.sortValue(Timestamps.format(since) + "$").build()))
+                        : QueryConditional.sortGreaterThan(from.sortValue(sinceKey).build()))
                 .consistentRead(true)
                 .limit(limit);
         if (after != null) {
-            if (since != null && after.compareTo(Timestamps.format(since) + "$") <= 0) {
-                throw Cursors.invalid();
-            }
             query.exclusiveStartKey(OrgTable.keyMap(partition, after));
         }
         Page<InboxItem> page = table.inbox().query(query.build()).iterator().next();

@@ -125,10 +125,10 @@ public final class RecordService {
      */
     RecordPage page(String owner, String type, Instant since, int limit, String rawCursor, Resolution resolution) {
         String partition = Keys.records(owner, type);
-        String sinceKey = since == null ? null : Timestamps.format(since) + "$"; // after every "<since>#<recordId>"
+        String sinceKey = Positions.after(since);
         String after = Cursors.decode(rawCursor, position -> since == null
                 ? Validate.recordId("cursor", position)
-                : validSincePosition(position, sinceKey));
+                : Positions.timeAnd(position, id -> Validate.recordId("cursor", id), sinceKey));
         boolean filtered = resolution != null && !resolution.filter().isEmpty();
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .limit(filtered ? Math.min(MAX_QUERY_LIMIT, limit * FILTER_READ_AHEAD) : limit);
@@ -189,19 +189,5 @@ public final class RecordService {
 
     private static String position(RecordItem item, boolean bySince) {
         return bySince ? item.getGsi1sk() : item.getRecordId();
-    }
-
-    /** A gsi1 position, {@code <updatedAt>#<recordId>}, inside the range that {@code since} selects. */
-    private static String validSincePosition(String position, String sinceKey) {
-        int hash = position.indexOf('#');
-        if (hash < 0) {
-            throw Cursors.invalid();
-        }
-        Validate.timestamp("cursor", position.substring(0, hash));
-        Validate.recordId("cursor", position.substring(hash + 1));
-        if (position.compareTo(sinceKey) <= 0) {
-            throw Cursors.invalid();
-        }
-        return position;
     }
 }
