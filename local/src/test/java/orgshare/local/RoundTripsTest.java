@@ -43,7 +43,7 @@ class RoundTripsTest {
         EXPECTED.put("POST /clouds", List.of("PutItem"));
         EXPECTED.put("POST /merchants", List.of("TransactWriteItems"));
         EXPECTED.put("GET /merchants/me", List.of("GetItem"));
-        EXPECTED.put("POST /merchants/me/key", List.of("GetItem", "TransactWriteItems"));
+        EXPECTED.put("POST /merchants/me/key", List.of("TransactWriteItems"));
         EXPECTED.put("PUT /records/{type}/{recordId}", List.of("PutItem"));
         EXPECTED.put("GET /records/{type}", List.of("Query"));
         EXPECTED.put("GET /inbox", List.of("Query"));

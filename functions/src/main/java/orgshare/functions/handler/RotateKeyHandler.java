@@ -18,6 +18,6 @@ public final class RotateKeyHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.created(app.merchants().rotateKey(request.caller()));
+        return ApiResponse.created(app.merchants().rotateKey(request.caller(), request.header("authorization")));
     }
 }

@@ -452,6 +452,7 @@ class HandlerFuzzTest {
                 headers.fields().forEachRemaining(f -> h.put(f.getKey(), f.getValue().asText()));
                 event.setHeaders(h);
             }
+            withKey(event, caller);
             return new FuzzEvent(event, new ArrayList<>(List.of("base")));
         }
 
@@ -1277,7 +1278,7 @@ class HandlerFuzzTest {
             if (contextless) {
                 e.setRequestContext(null);
             }
-            return e;
+            return withKey(e, caller);
         }
     }
 
@@ -1494,7 +1495,8 @@ class HandlerFuzzTest {
         Caller ghost = Caller.merchant(unknownId, "acme");
         cases.add(new Bad("a merchant that no longer exists", me.as(ghost), 404, "MERCHANT_NOT_FOUND"));
         Req rotate = valid.get("POST /merchants/me/key");
-        cases.add(new Bad("a merchant that no longer exists rotates", rotate.as(ghost), 404, "MERCHANT_NOT_FOUND"));
+        KEYS.put(unknownId, ApiKeys.generate());
+        cases.add(new Bad("a merchant that no longer exists rotates", rotate.as(ghost), 401, "INVALID_KEY"));
 
         Req clouds = valid.get("POST /clouds");
         for (String id : List.of("", "ACME", "-acme", "acme-", "a_b", "a.b", "acm\u0000e", "\u0430cme", "acme\u200B", "a".repeat(64))) {
@@ -1718,7 +1720,7 @@ class HandlerFuzzTest {
             merchants.add(app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant("acme", "M" + i)));
         }
         String rotatedOut = merchants.get(2).apiKey();
-        String current2 = app.merchants().rotateKey(Caller.merchant(merchants.get(2).merchantId(), "acme")).apiKey();
+        String current2 = app.merchants().rotateKey(Caller.merchant(merchants.get(2).merchantId(), "acme"), "Bearer " + rotatedOut).apiKey();
         Map<String, String> currentKeys = new LinkedHashMap<>(); // key -> merchantId
         currentKeys.put(merchants.get(0).apiKey(), merchants.get(0).merchantId());
         currentKeys.put(merchants.get(1).apiKey(), merchants.get(1).merchantId());
@@ -1891,6 +1893,23 @@ class HandlerFuzzTest {
     // The world: real clouds, merchants, groups, rules, records, inbox and audit entries, and their cursors
     // ------------------------------------------------------------------------------------------------------------
 
+    /**
+     * Each merchant's current API key, so that an event carries the Authorization header the authorizer read (a key
+     * rotation replaces the key it presents).
+     */
+    private static final Map<String, String> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Adds the caller's key as its Authorization header, as API Gateway passes it on to the function. */
+    private static APIGatewayV2HTTPEvent withKey(APIGatewayV2HTTPEvent event, Caller caller) {
+        String key = caller == null || caller.merchantId() == null ? null : KEYS.get(caller.merchantId());
+        if (key != null) {
+            Map<String, String> headers = event.getHeaders() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(event.getHeaders());
+            headers.put("authorization", "Bearer " + key);
+            event.setHeaders(headers);
+        }
+        return event;
+    }
+
     private static final class World {
         /** The list each paged route returns, as named in {@link #cursors}. */
         static final Map<String, String> CURSOR_OF_ROUTE = Map.of(
@@ -1952,6 +1971,7 @@ class HandlerFuzzTest {
         private Caller merchant(String cloud, String name) {
             MerchantService.MerchantView m = app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant(cloud, name));
             names.put(m.merchantId(), name);
+            KEYS.put(m.merchantId(), m.apiKey());
             return Caller.merchant(m.merchantId(), cloud);
         }
 
@@ -2043,6 +2063,9 @@ class HandlerFuzzTest {
             JsonNode body = parseOrNull(response.getBody());
             if (body == null) {
                 return;
+            }
+            if ("POST /merchants/me/key".equals(route.key()) && body.hasNonNull("apiKey")) {
+                KEYS.put(body.get("merchantId").asText(), body.get("apiKey").asText());
             }
             if ("POST /merchants".equals(route.key()) && body.hasNonNull("merchantId") && freshMerchants.size() < 50) {
                 freshMerchants.add(body.get("merchantId").asText());

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 public final class ApiKeys {
     public static final String PREFIX = "osk_";
     private static final Pattern FORMAT = Pattern.compile("osk_[A-Za-z0-9_-]{43}");
+    private static final String BEARER = "bearer ";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ApiKeys() {
@@ -21,6 +22,16 @@ public final class ApiKeys {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The well-formed key of an {@code Authorization: Bearer <key>} header (any case of "Bearer"), or null. */
+    public static String fromAuthorization(String authorization) {
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        String key = authorization.substring(BEARER.length()).strip();
+        return wellFormed(key) ? key : null;
     }
 
     public static boolean wellFormed(String key) {

@@ -9,7 +9,6 @@ import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
 
 /** Maps an Authorization header to a caller: the operator (hash from the deployment) or a merchant (hash in the table). */
 public final class AuthService {
-    private static final String BEARER = "bearer ";
     private final OrgTable table;
     private final String operatorKeyHash;
 
@@ -22,12 +21,8 @@ public final class AuthService {
         if (authorization == null || authorization.isBlank()) {
             return Caller.anonymous("MISSING_KEY");
         }
-        if (authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Caller.anonymous("INVALID_KEY");
-        }
-        String key = authorization.substring(BEARER.length()).strip();
-        if (!ApiKeys.wellFormed(key)) {
+        String key = ApiKeys.fromAuthorization(authorization);
+        if (key == null) {
             return Caller.anonymous("INVALID_KEY");
         }
         if (ApiKeys.matches(key, operatorKeyHash)) {

@@ -88,18 +88,18 @@ public final class MerchantService {
     }
 
     /**
-     * Replaces the caller's API key: the new key is returned here and never again, and the old one stops working
-     * with the very next request (the authorizer reads keys consistently and does not cache). One read, then one
-     * transaction that swaps the hash only if no concurrent rotation got there first.
+     * Replaces the API key the caller presented: the new key is returned here and never again, and the old one stops
+     * working with the very next request (the authorizer reads keys consistently and does not cache). One transaction,
+     * conditioned on the presented key still being the merchant's key, so of racing rotations with one key exactly one
+     * succeeds, and nobody is handed a key that a concurrent rotation already replaced. No read at all.
      */
-    public RotatedKey rotateKey(Caller caller) {
+    public RotatedKey rotateKey(Caller caller, String authorization) {
         String merchantId = caller.requireMerchant();
-        MerchantItem merchant = table.merchants().getItem(GetItemEnhancedRequest.builder()
-                .key(OrgTable.key(Keys.merchant(merchantId), Keys.MERCHANT_SK)).consistentRead(true).build());
-        if (merchant == null) {
-            throw ApiException.notFound("MERCHANT_NOT_FOUND", "This merchant no longer exists.");
+        String presented = ApiKeys.fromAuthorization(authorization);
+        if (presented == null) {
+            throw ApiException.unauthorized("INVALID_KEY", "Present the key to replace as 'Authorization: Bearer <key>'.");
         }
-        String oldHash = merchant.getKeyHash();
+        String oldHash = ApiKeys.hash(presented);
         String apiKey = ApiKeys.generate();
         String newHash = ApiKeys.hash(apiKey);
         table.transact(List.of(
@@ -110,13 +110,18 @@ public final class MerchantService {
                         .expressionAttributeValues(Map.of(":new", AttributeValue.fromS(newHash), ":old", AttributeValue.fromS(oldHash)))
                         .build()).build(),
                 TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
-                        .key(OrgTable.keyMap(Keys.apiKey(oldHash), Keys.KEY_SK)).build()).build(),
+                        .key(OrgTable.keyMap(Keys.apiKey(oldHash), Keys.KEY_SK))
+                        .conditionExpression("merchantId = :merchant")
+                        .expressionAttributeValues(Map.of(":merchant", AttributeValue.fromS(merchantId)))
+                        .build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table.name())
-                        .item(ApiKeyItem.SCHEMA.itemToMap(ApiKeyItem.create(newHash, merchantId, merchant.getCloudId(),
+                        .item(ApiKeyItem.SCHEMA.itemToMap(ApiKeyItem.create(newHash, merchantId, caller.cloudId(),
                                 Timestamps.now(clock)), true))
                         .conditionExpression("attribute_not_exists(pk)").build()).build()),
-                failed -> ApiException.conflict("CONCURRENT_CHANGE",
-                        "The key was rotated by another request at the same time; use the key that request returned, or retry."));
+                failed -> failed == 2
+                        ? ApiException.conflict("CONCURRENT_CHANGE", "A generated key collided; retry.")
+                        : ApiException.unauthorized("INVALID_KEY", "The key presented is no longer this merchant's key: "
+                                + "another rotation replaced it first; use the key that rotation returned."));
         return new RotatedKey(merchantId, apiKey);
     }
 
