@@ -75,7 +75,8 @@ final class World {
         this.client = client;
         this.table = db.newTable(client);
         this.app = Orgshare.create(client, Map.of(Orgshare.ENV_TABLE_NAME, table,
-                Orgshare.ENV_OPERATOR_KEY_HASH, ApiKeys.hash(operatorKey)));
+                Orgshare.ENV_OPERATOR_KEY_HASH, ApiKeys.hash(operatorKey),
+                Orgshare.ENV_CURSOR_SECRET, orgshare.shared.db.Cursors.newSecret()));
         this.template = TemplateModel.load(templateFile, Map.of("OperatorKeyHash", ApiKeys.hash(operatorKey)), table);
         app.clouds().register(Caller.operator(), new CloudService.CreateCloud(CLOUD, "Bench"));
         this.creatorView = app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant(CLOUD, "Creator"));

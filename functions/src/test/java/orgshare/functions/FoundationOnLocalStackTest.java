@@ -1,6 +1,7 @@
 package orgshare.functions;
 
 import orgshare.shared.Orgshare;
+import orgshare.shared.testing.DynamoDbLocal;
 import orgshare.shared.db.TableDefinition;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
@@ -30,6 +31,6 @@ class FoundationOnLocalStackTest {
                 .httpClient(UrlConnectionHttpClient.builder().build())
                 .build();
         TableDefinition.createIfMissing(client, "orgshare");
-        FoundationScenario.run(Orgshare.create(client, Map.of(Orgshare.ENV_TABLE_NAME, "orgshare")));
+        FoundationScenario.run(Orgshare.create(client, DynamoDbLocal.environment(Map.of(), "orgshare")));
     }
 }

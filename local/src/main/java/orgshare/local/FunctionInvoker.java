@@ -30,6 +30,7 @@ public final class FunctionInvoker {
     private final TemplateModel template;
     private final DynamoDbClient client;
     private final ConcurrentMap<String, WarmHandler> warm = new ConcurrentHashMap<>();
+    private final String cursorSecret;
 
     /** A built handler and the reader of its input type, its deserializers resolved once. */
     private record WarmHandler(LambdaFunction function, RequestHandler<Object, Object> handler, JavaType inputType,
@@ -50,9 +51,20 @@ public final class FunctionInvoker {
         }
     }
 
+    /** On a fresh cursor secret: cursors work for as long as this invoker lives. */
     public FunctionInvoker(TemplateModel template, DynamoDbClient client) {
+        this(template, client, LocalSecrets.cursorSecret(null));
+    }
+
+    /**
+     * {@code cursorSecret} stands for the Secrets Manager secret a deployment keeps: a function whose template
+     * environment names it ({@value Orgshare#ENV_CURSOR_SECRET_ARN}) gets its value as
+     * {@value Orgshare#ENV_CURSOR_SECRET}, and a function that does not cannot read it, as deployed.
+     */
+    public FunctionInvoker(TemplateModel template, DynamoDbClient client, String cursorSecret) {
         this.template = template;
         this.client = client;
+        this.cursorSecret = cursorSecret;
     }
 
     public TemplateModel template() {
@@ -117,7 +129,11 @@ public final class FunctionInvoker {
                     + " needs a public constructor taking " + Orgshare.class.getName() + " to run locally", e);
         }
         try {
-            return constructor.newInstance(Orgshare.create(client, function.environment()));
+            Map<String, String> environment = new HashMap<>(function.environment());
+            if (environment.containsKey(Orgshare.ENV_CURSOR_SECRET_ARN)) {
+                environment.put(Orgshare.ENV_CURSOR_SECRET, cursorSecret);
+            }
+            return constructor.newInstance(Orgshare.create(client, environment));
         } catch (InvocationTargetException e) {
             throw new LocalRunnerException(function.logicalId() + ": " + handlerClass.getName()
                     + " could not be built: " + e.getCause(), e.getCause());

@@ -104,7 +104,8 @@ public final class Main {
         JsonNode event = readEvent(Path.of(eventFile));
         try (Session session = openSession(line)) {
             session.template().requireFunction(functionId);
-            JsonNode output = new FunctionInvoker(session.template(), session.dynamo().client()).invoke(functionId, event);
+            JsonNode output = new FunctionInvoker(session.template(), session.dynamo().client(),
+                    LocalSecrets.cursorSecret(session.data())).invoke(functionId, event);
             out.println(output.toString());
             return EXIT_OK;
         } catch (FunctionFailedException e) {
@@ -129,7 +130,8 @@ public final class Main {
         }
         Session session = openSession(line);
         // one invoker for requests and schedules: one warm handler per function, as in one container
-        FunctionInvoker invoker = new FunctionInvoker(session.template(), session.dynamo().client());
+        FunctionInvoker invoker = new FunctionInvoker(session.template(), session.dynamo().client(),
+                LocalSecrets.cursorSecret(session.data()));
         LocalApi api;
         try {
             api = LocalApi.start(invoker, address);

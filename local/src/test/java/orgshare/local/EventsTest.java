@@ -132,7 +132,7 @@ class EventsTest {
         Deque<String> scripted = new ArrayDeque<>(List.of(MERCHANT_A, MERCHANT_B, GROUP));
         Supplier<String> generated = new Ids(Clock.systemUTC());
         Supplier<String> ids = () -> scripted.isEmpty() ? generated.get() : scripted.poll();
-        Orgshare app = Orgshare.create(CLIENT, Map.of(Orgshare.ENV_TABLE_NAME, table), Clock.systemUTC(), ids);
+        Orgshare app = Orgshare.create(CLIENT, DynamoDbLocal.environment(Map.of(), table), Clock.systemUTC(), ids);
         Caller operator = Caller.operator();
         app.clouds().register(operator, new CloudService.CreateCloud(CLOUD, "Acme"));
         MerchantService.MerchantView a = app.merchants().create(operator, new MerchantService.CreateMerchant(CLOUD, "Supplier A"));

@@ -3,6 +3,7 @@ package orgshare.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.local.TemplateModel.HttpRoute;
 import orgshare.local.TemplateModel.LambdaFunction;
+import orgshare.shared.Orgshare;
 import orgshare.shared.auth.ApiKeys;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.testing.DynamoDbLocal;
@@ -106,6 +107,8 @@ class LeastPrivilegeTest {
     private static RouteTable routeTable;
     private static final Set<String> routesRequested = ConcurrentHashMap.newKeySet();
     private static final Set<String> functionsInvokedDirectly = ConcurrentHashMap.newKeySet();
+    /** Functions that handed out a cursor: sealing one needs the cursor secret. */
+    private static final Set<String> functionsThatPaged = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
     static void runTheScenario() throws Exception {
@@ -174,6 +177,57 @@ class LeastPrivilegeTest {
             unused.removeAll(recorder.needed(id));
             assertEquals(Set.of(), unused, id + "'s policy grants this, but the function never needs it");
         }));
+    }
+
+    /**
+     * (e) The cursor secret: a function is told where it is (CURSOR_SECRET_ARN) exactly when its policy may read it
+     * (secretsmanager:GetSecretValue on that secret and nothing else), and exactly when it hands out cursors. The
+     * runner gives the secret only to the functions the template tells, so a paging function without it fails.
+     */
+    @Test
+    void theCursorSecretIsReadableExactlyByTheFunctionsThatPage() {
+        Map<String, Set<Grant>> secretReads = secretReads();
+        Set<String> told = new TreeSet<>();
+        for (LambdaFunction function : template.functions()) {
+            if (function.environment().containsKey(Orgshare.ENV_CURSOR_SECRET_ARN)) {
+                told.add(function.logicalId());
+            }
+            Set<Grant> reads = secretReads.getOrDefault(function.logicalId(), Set.of());
+            Set<Grant> expected = told.contains(function.logicalId())
+                    ? Set.of(new Grant("secretsmanager:GetSecretValue", "secret CursorSecret")) : Set.of();
+            assertEquals(expected, reads, function.logicalId() + "'s secret grants");
+        }
+        assertEquals(new TreeSet<>(functionsThatPaged), told, "told where the secret is = handed out cursors");
+    }
+
+    /** Per function, its grants on the template's secrets ({@code !Ref} to an AWS::SecretsManager::Secret). */
+    private static Map<String, Set<Grant>> secretReads() {
+        Map<String, Set<Grant>> reads = new TreeMap<>();
+        for (LambdaFunction function : template.functions()) {
+            Map<String, Object> properties = asMap(template.resources().get(function.logicalId()).get("Properties"));
+            for (Object policy : list(properties.getOrDefault("Policies", List.of()))) {
+                Map<String, Object> document = asMap(policy);
+                for (Object raw : document == null ? List.of() : list(document.get("Statement"))) {
+                    Map<String, Object> statement = asMap(raw);
+                    String secret = secretOf(statement.get("Resource"));
+                    if (secret != null) {
+                        for (Object action : list(statement.get("Action"))) {
+                            reads.computeIfAbsent(function.logicalId(), k -> new TreeSet<>())
+                                    .add(new Grant(String.valueOf(action), "secret " + secret));
+                        }
+                    }
+                }
+            }
+        }
+        return reads;
+    }
+
+    /** The logical ID of the secret a Resource is a {@code !Ref} to, or null for anything else. */
+    private static String secretOf(Object resource) {
+        Map<String, Object> intrinsic = asMap(resource);
+        Object ref = intrinsic == null ? null : intrinsic.get("Ref");
+        Map<String, Object> target = ref instanceof String id ? template.resources().get(id) : null;
+        return target != null && "AWS::SecretsManager::Secret".equals(target.get("Type")) ? (String) ref : null;
     }
 
     /** (c) The authorizer and the GET routes' functions hold no write action, except the named by-design writes. */
@@ -255,7 +309,11 @@ class LeastPrivilegeTest {
         String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
         RouteTable.Match match = routeTable.match(method, rawPath).orElseThrow(() -> new AssertionError("no route: " + method + " " + path));
         routesRequested.add(match.route().routeKey());
-        return ApiReply.call(api.baseUri(), method, path, key, body, headers);
+        ApiReply reply = ApiReply.call(api.baseUri(), method, path, key, body, headers);
+        if (reply.status() == 200 && reply.text().contains("\"cursor\"") && reply.json().hasNonNull("cursor")) {
+            functionsThatPaged.add(match.route().functionId());
+        }
+        return reply;
     }
 
     private static ApiReply call(int expected, String method, String path, String key, String body)
@@ -415,6 +473,15 @@ class LeastPrivilegeTest {
         call(200, "GET", "/audit", outsider.key(), null);
         call(400, "GET", "/audit?cursor=forged", buyer.key(), null);
 
+        // every list that pages hands out a sealed cursor (its function reads the cursor secret) and takes it back
+        for (String[] list : new String[][]{{"/groups?limit=1", supplier.key()}, {"/groups/" + g + "?limit=1", buyer.key()},
+                {"/records/order?limit=1", supplier.key()}, {rules + "?limit=1", buyer.key()},
+                {exchange + "/order?limit=1", buyer.key()}, {"/inbox?limit=1", supplier.key()}, {"/audit?limit=1", buyer.key()}}) {
+            JsonNode first = call(200, "GET", list[0], list[1], null).json();
+            assertTrue(first.hasNonNull("cursor"), list[0] + " pages: " + first);
+            call(200, "GET", list[0] + "&cursor=" + first.get("cursor").asText(), list[1], null);
+        }
+
         // dissolving is the creator's
         call(403, "DELETE", "/groups/" + g, branch.key(), null);
         refused(404, "GROUP_NOT_FOUND", "DELETE", "/groups/" + g, outsider.key(), null);
@@ -482,6 +549,10 @@ class LeastPrivilegeTest {
                 }
                 for (Object raw : list(document.get("Statement"))) {
                     Map<String, Object> statement = asMap(raw);
+                    if (statement != null && secretOf(statement.get("Resource")) != null
+                            && List.of("secretsmanager:GetSecretValue").equals(list(statement.get("Action")))) {
+                        continue; // reading one of the template's secrets: test (e)
+                    }
                     if (statement == null || !Set.of("Sid", "Effect", "Action", "Resource").containsAll(statement.keySet())) {
                         problems.add(id + ": statement " + raw + " uses more than Effect, Action and Resource");
                         continue;

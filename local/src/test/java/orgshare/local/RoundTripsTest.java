@@ -69,7 +69,7 @@ class RoundTripsTest {
         String table = DynamoDbLocal.newTable(client);
         template = TemplateModel.load(ProjectFiles.TEMPLATE, OperatorKey.of(OPERATOR_KEY).parameterOverrides(), table);
         api = LocalApi.start(new FunctionInvoker(template, client), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        app = Orgshare.create(DynamoDbLocal.client(), Map.of(Orgshare.ENV_TABLE_NAME, table));
+        app = Orgshare.create(DynamoDbLocal.client(), DynamoDbLocal.environment(Map.of(), table));
     }
 
     @AfterAll

@@ -106,16 +106,57 @@ class TemplateTest {
     }
 
     @Test
-    void functionsRunJava17WithC1OnlyFromTheShadedJar() {
-        assertEquals("java17", at(template.globals(), "Function", "Runtime"));
+    void functionsRunJava25WithC1OnlyFromTheShadedJar() {
+        assertEquals("java25", at(template.globals(), "Function", "Runtime"));
         for (LambdaFunction f : template.functions()) {
-            assertEquals("java17", f.runtime(), f.logicalId());
+            assertEquals("java25", f.runtime(), f.logicalId());
             assertEquals("functions/target/orgshare-functions.jar", f.codeUri(), f.logicalId());
             String options = f.environment().get("JAVA_TOOL_OPTIONS");
             assertNotNull(options, f.logicalId());
             assertTrue(options.contains("TieredStopAtLevel=1"), f.logicalId() + ": " + options);
             assertEquals("orgshare-template-test", f.environment().get(Orgshare.ENV_TABLE_NAME), f.logicalId());
         }
+    }
+
+    /**
+     * Each function logs to a log group of its own that it references (so the group exists before a SnapStart version
+     * is published), retained with the stack's deletion and named by CloudFormation (so no name can collide).
+     */
+    @Test
+    void everyFunctionLogsToItsOwnRetainedLogGroupCreatedFirst() {
+        Set<String> groups = new HashSet<>();
+        for (LambdaFunction f : template.functions()) {
+            Object ref = at(template.resources().get(f.logicalId()), "Properties", "LoggingConfig", "LogGroup");
+            assertTrue(ref instanceof Map<?, ?> m && m.get("Ref") instanceof String, f.logicalId() + ": LoggingConfig.LogGroup is a Ref");
+            String group = (String) ((Map<?, ?>) ref).get("Ref");
+            assertTrue(groups.add(group), f.logicalId() + " shares its log group " + group);
+            Map<String, Object> resource = template.resources().get(group);
+            assertNotNull(resource, group);
+            assertEquals("AWS::Logs::LogGroup", resource.get("Type"), group);
+            assertEquals("Retain", resource.get("DeletionPolicy"), group);
+            assertEquals("Retain", resource.get("UpdateReplacePolicy"), group);
+            assertEquals(Map.of("Ref", "LogRetentionInDays"), at(resource, "Properties", "RetentionInDays"), group);
+            assertFalse(((Map<?, ?>) resource.get("Properties")).containsKey("LogGroupName"),
+                    group + ": a generated name, so a retained group never blocks a new stack");
+        }
+    }
+
+    /** The cursor secret is generated at deploy time, and only the functions that page a list are told where it is. */
+    @Test
+    void theCursorSecretIsGeneratedAndNamedOnlyToPagingFunctions() {
+        Map<String, Object> secret = template.resources().get("CursorSecret");
+        assertEquals("AWS::SecretsManager::Secret", secret.get("Type"));
+        assertNotNull(at(secret, "Properties", "GenerateSecretString"));
+        Set<String> told = new TreeSet<>();
+        for (LambdaFunction f : template.functions()) {
+            String arn = f.environment().get(Orgshare.ENV_CURSOR_SECRET_ARN);
+            if (arn != null) {
+                assertEquals("CursorSecret", arn, f.logicalId() + ": a Ref to the secret (a resource's Ref is its name locally)");
+                told.add(f.logicalId());
+            }
+        }
+        assertEquals(new TreeSet<>(Set.of("ListGroupsFunction", "GetGroupFunction", "ListRecordsFunction",
+                "GetRulesFunction", "PullRecordsFunction", "ListInboxFunction", "ListAuditFunction")), told);
     }
 
     @Test

@@ -2,10 +2,12 @@ package orgshare.shared;
 
 import orgshare.shared.db.Clients;
 import orgshare.shared.db.CountingClient;
+import orgshare.shared.db.Cursors;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.ids.Ids;
 import orgshare.shared.json.Json;
+import orgshare.shared.secrets.DeploymentSecrets;
 import orgshare.shared.service.AuditService;
 import orgshare.shared.service.AuthService;
 import orgshare.shared.service.CleanupService;
@@ -32,9 +34,14 @@ import java.util.function.Supplier;
 public final class Orgshare {
     public static final String ENV_TABLE_NAME = "TABLE_NAME";
     public static final String ENV_OPERATOR_KEY_HASH = "OPERATOR_KEY_HASH";
+    /** Deployed: the Secrets Manager secret that seals page cursors (given only to functions that page a list). */
+    public static final String ENV_CURSOR_SECRET_ARN = "CURSOR_SECRET_ARN";
+    /** Local runs and tests: that secret's value itself. */
+    public static final String ENV_CURSOR_SECRET = "CURSOR_SECRET";
 
     private final OrgTable table;
     private final Clock clock;
+    private final Cursors cursors;
     private final CloudService clouds;
     private final MerchantService merchants;
     private final GroupService groups;
@@ -54,19 +61,20 @@ public final class Orgshare {
         }
         this.table = new OrgTable(CountingClient.wrap(client), tableName);
         this.clock = clock;
+        this.cursors = Cursors.fromSecret(DeploymentSecrets.fromEnvironment(env, ENV_CURSOR_SECRET, ENV_CURSOR_SECRET_ARN));
         Idempotency idempotency = new Idempotency(table, clock);
         this.clouds = new CloudService(table, clock);
         this.merchants = new MerchantService(table, clock, ids, idempotency);
-        this.groups = new GroupService(table, clock, ids, idempotency);
+        this.groups = new GroupService(table, clock, ids, idempotency, cursors);
         this.auth = new AuthService(table, env.get(ENV_OPERATOR_KEY_HASH));
         GroupPurger purger = new GroupPurger(table);
         this.memberships = new MembershipService(table, groups, clock, ids);
         this.cleanup = new CleanupService(table, purger);
-        this.records = new RecordService(table, clock, idempotency);
-        this.audit = new AuditService(table);
-        this.rules = new RuleService(table, groups, audit, clock, ids);
+        this.records = new RecordService(table, clock, idempotency, cursors);
+        this.audit = new AuditService(table, cursors);
+        this.rules = new RuleService(table, groups, audit, clock, ids, cursors);
         this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency);
-        this.inbox = new InboxService(table);
+        this.inbox = new InboxService(table, cursors);
     }
 
     private static final class FromEnvironment {
@@ -100,6 +108,7 @@ public final class Orgshare {
             // priming is best effort: a snapshot without it is only slower to its first request
         }
         Json.decodeTree(Json.encode(Map.of("primed", List.of(1, "two", true))));
+        cursors.prime(); // a function that pages a list reads its secret before the snapshot, once
     }
 
     public OrgTable table() {

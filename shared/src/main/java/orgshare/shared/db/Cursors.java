@@ -2,50 +2,192 @@ package orgshare.shared.db;
 
 import orgshare.shared.error.ApiException;
 
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Opaque page cursors. A cursor carries only the position inside the caller's own partition; the partition
- * itself always comes from the request, so no cursor can be forged into another owner's data.
+ * Sealed page cursors: AES-256-GCM under a key derived from the deployment's secret, with what the cursor pages (the
+ * list, the caller, the group, the owner, the type, the mode) as associated data. A cursor therefore reveals nothing
+ * (the position is encrypted and padded to one length, the nonce is random) and works only for the list it came from:
+ * a tampered, foreign or replayed-elsewhere cursor is a 400 {@code INVALID_CURSOR}. Nothing else knows this format.
  */
 public final class Cursors {
-    private static final String VERSION = "1:";
+    /** The largest position any list pages by ({@code <timestamp>#<128-character record ID>} is 153). */
+    static final int MAX_POSITION_BYTES = 158;
+    private static final int PLAINTEXT_BYTES = 2 + MAX_POSITION_BYTES;
+    private static final byte VERSION = 1;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final int SEALED_BYTES = 1 + NONCE_BYTES + PLAINTEXT_BYTES + TAG_BITS / 8;
+    private static final int CURSOR_CHARS = (SEALED_BYTES * 8 + 5) / 6;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private Cursors() {
-    }
+    private final Supplier<String> secret;
+    private volatile SecretKeySpec key;
 
-    public static String encode(String position) {
-        return position == null ? null
-                : Base64.getUrlEncoder().withoutPadding().encodeToString((VERSION + position).getBytes(StandardCharsets.UTF_8));
+    private Cursors(Supplier<String> secret) {
+        this.secret = secret;
     }
 
     /**
-     * Decodes {@code ?cursor=}; {@code validate} checks the position and returns it, or throws.
-     * Absent means the first page.
+     * Cursors sealed under a key derived from the secret {@code secret} supplies, asked for once, at the first cursor
+     * (a function that pages nothing never reads it).
      */
-    public static String decode(String cursor, UnaryOperator<String> validate) {
+    public static Cursors fromSecret(Supplier<String> secret) {
+        return new Cursors(secret);
+    }
+
+    /** Derives the key now, so that a SnapStart snapshot holds it; false when there is no secret to derive it from. */
+    public boolean prime() {
+        try {
+            key();
+            return true;
+        } catch (RuntimeException noSecretHere) {
+            return false;
+        }
+    }
+
+    private SecretKeySpec key() {
+        SecretKeySpec current = key;
+        if (current == null) {
+            synchronized (this) {
+                if (key == null) {
+                    key = derive(secret.get());
+                }
+                current = key;
+            }
+        }
+        return current;
+    }
+
+    /** HMAC-SHA256 of a fixed label under the secret: the deployment secret may key other things, unrelated. */
+    private static SecretKeySpec derive(String secret) {
+        if (secret == null || secret.length() < 32) {
+            throw new IllegalStateException("The cursor secret must be at least 32 characters");
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return new SecretKeySpec(mac.doFinal("orgshare cursor key v1".getBytes(StandardCharsets.UTF_8)), "AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every JVM", e);
+        }
+    }
+
+    /** What a cursor is bound to: the list's name and the values that select the rows it pages. */
+    public record Scope(String list, String... parts) {
+        byte[] bytes() {
+            // length-prefixed, so no two different scopes have the same bytes
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            write(out, list);
+            for (String part : parts) {
+                write(out, part == null ? "" : part);
+            }
+            return out.toByteArray();
+        }
+
+        private static void write(ByteArrayOutputStream out, String value) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+            out.writeBytes(bytes);
+        }
+    }
+
+    /** A fresh secret to seal cursors with, for a local run or a test (256 random bits, base64url). */
+    public static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
+
+    public static Scope scope(String list, String... parts) {
+        return new Scope(list, parts);
+    }
+
+    /** The cursor for {@code position} in {@code scope}; null (the last page) for a null position. */
+    public String seal(Scope scope, String position) {
+        if (position == null) {
+            return null;
+        }
+        byte[] text = position.getBytes(StandardCharsets.UTF_8);
+        if (text.length > MAX_POSITION_BYTES) {
+            throw new IllegalStateException("A page position of " + text.length + " bytes does not fit a cursor");
+        }
+        byte[] plain = ByteBuffer.allocate(PLAINTEXT_BYTES).putShort((short) text.length).put(text).array();
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        try {
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, scope);
+            ByteBuffer sealed = ByteBuffer.allocate(SEALED_BYTES).put(VERSION).put(nonce);
+            cipher.doFinal(ByteBuffer.wrap(plain), sealed);
+            return ENCODER.encodeToString(sealed.array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JVM", e);
+        }
+    }
+
+    /**
+     * Opens {@code ?cursor=} for {@code scope}; {@code validate} checks the position and returns it, or throws.
+     * Absent means the first page; anything that is not a cursor this list sealed is a 400.
+     */
+    public String open(Scope scope, String cursor, UnaryOperator<String> validate) {
         if (cursor == null) {
             return null;
         }
-        String text;
+        if (cursor.length() != CURSOR_CHARS) {
+            throw invalid();
+        }
+        byte[] sealed;
         try {
-            if (cursor.length() > 512) {
-                throw new IllegalArgumentException("too long");
-            }
-            text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            sealed = DECODER.decode(cursor);
         } catch (IllegalArgumentException e) {
             throw invalid();
         }
-        if (!text.startsWith(VERSION)) {
+        // base64 has several spellings of the same last bytes; only the one this class writes is a cursor
+        if (sealed.length != SEALED_BYTES || sealed[0] != VERSION || !ENCODER.encodeToString(sealed).equals(cursor)) {
             throw invalid();
         }
+        byte[] plain;
         try {
-            return validate.apply(text.substring(VERSION.length()));
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, Arrays.copyOfRange(sealed, 1, 1 + NONCE_BYTES), scope);
+            plain = cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
+        } catch (AEADBadTagException tamperedOrForeign) {
+            throw invalid();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JVM", e);
+        }
+        int length = ByteBuffer.wrap(plain).getShort();
+        if (length < 0 || length > MAX_POSITION_BYTES) {
+            throw invalid();
+        }
+        String position = new String(plain, 2, length, StandardCharsets.UTF_8);
+        try {
+            return validate.apply(position);
         } catch (ApiException e) {
             throw invalid();
         }
+    }
+
+    private Cipher cipher(int mode, byte[] nonce, Scope scope) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, key(), new GCMParameterSpec(TAG_BITS, nonce));
+        cipher.updateAAD(new byte[]{VERSION});
+        cipher.updateAAD(scope.bytes());
+        return cipher;
     }
 
     public static ApiException invalid() {

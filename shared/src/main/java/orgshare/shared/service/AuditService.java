@@ -33,8 +33,11 @@ public final class AuditService {
 
     private final OrgTable table;
 
-    public AuditService(OrgTable table) {
+    private final Cursors cursors;
+
+    public AuditService(OrgTable table, Cursors cursors) {
         this.table = table;
+        this.cursors = cursors;
     }
 
     /** The put of {@code event} into one merchant's log, for a transaction that must not happen without it. */
@@ -47,7 +50,8 @@ public final class AuditService {
     public AuditPage list(Caller caller, String rawLimit, String rawCursor) {
         String me = caller.requireMerchant();
         int limit = Validate.pageSize(rawLimit);
-        String after = Cursors.decode(rawCursor, Positions::timeAndId);
+        Cursors.Scope scope = Cursors.scope("audit", me);
+        String after = cursors.open(scope, rawCursor, Positions::timeAndId);
         String partition = Keys.audit(me);
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partition).build()))
@@ -59,7 +63,7 @@ public final class AuditService {
         }
         Page<AuditItem> page = table.audit().query(query.build()).iterator().next();
         List<AuditEvent> events = page.items().stream().map(AuditService::view).toList();
-        return new AuditPage(events, Cursors.encode(Positions.lastSortKey(page)));
+        return new AuditPage(events, cursors.seal(scope, Positions.lastSortKey(page)));
     }
 
     private static AuditEvent view(AuditItem item) {

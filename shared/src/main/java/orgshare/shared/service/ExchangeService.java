@@ -78,7 +78,8 @@ public final class ExchangeService {
             throw ApiException.forbidden("NOT_SHARED", "Merchant '" + ownerId + "' does not open its '" + type
                     + "' records to you in group '" + groupId + "'. GET /groups/" + groupId + "/providers lists what is open to you.");
         }
-        RecordService.RecordPage page = records.page(ownerId, type, since, limit, rawCursor, resolution);
+        RecordService.RecordPage page = records.page(ownerId, type, since, limit, rawCursor, resolution,
+                RecordService.scope("pull", me, groupId, ownerId, type, since));
 
         AuditItem event = AuditItem.create(ids.get(), Timestamps.now(clock), AuditItem.PULL, groupId, me);
         event.setOwnerId(ownerId);

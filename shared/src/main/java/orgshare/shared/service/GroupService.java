@@ -61,8 +61,10 @@ public final class GroupService {
     private final Clock clock;
     private final Supplier<String> ids;
     private final Idempotency idempotency;
+    private final Cursors cursors;
 
-    public GroupService(OrgTable table, Clock clock, Supplier<String> ids, Idempotency idempotency) {
+    public GroupService(OrgTable table, Clock clock, Supplier<String> ids, Idempotency idempotency, Cursors cursors) {
+        this.cursors = cursors;
         this.table = table;
         this.clock = clock;
         this.ids = ids;
@@ -103,7 +105,8 @@ public final class GroupService {
         String me = caller.requireMerchant();
         String groupId = Validate.generatedId("groupId", rawGroupId);
         int limit = Validate.pageSize(rawLimit);
-        String after = Cursors.decode(rawCursor, position -> Validate.generatedId("cursor", position));
+        Cursors.Scope scope = Cursors.scope("members", me, groupId);
+        String after = cursors.open(scope, rawCursor, position -> Validate.generatedId("cursor", position));
         Membership membership = requireMembership(groupId, me);
 
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
@@ -121,7 +124,7 @@ public final class GroupService {
             members.add(new MemberView(other.getMerchantId(), other.getCloudId(), other.getRole(), other.getStatus(), linkId));
         }
         String cursor = page.lastEvaluatedKey() == null ? null
-                : Cursors.encode(page.lastEvaluatedKey().get(TableDefinition.SK).s().substring(Keys.MEMBER_PREFIX.length()));
+                : cursors.seal(scope, page.lastEvaluatedKey().get(TableDefinition.SK).s().substring(Keys.MEMBER_PREFIX.length()));
         GroupItem group = membership.group();
         return new GroupDetail(groupId, group.getName(), group.getCreatorId(), group.getStatus(), group.getMemberCount(),
                 members, cursor);
@@ -131,7 +134,8 @@ public final class GroupService {
     public MyGroups listMine(Caller caller, String rawLimit, String rawCursor) {
         String me = caller.requireMerchant();
         int limit = Validate.pageSize(rawLimit);
-        String after = Cursors.decode(rawCursor, position -> Validate.generatedId("cursor", position));
+        Cursors.Scope scope = Cursors.scope("groups", me);
+        String after = cursors.open(scope, rawCursor, position -> Validate.generatedId("cursor", position));
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.sortBeginsWith(
                         Key.builder().partitionValue(Keys.merchant(me)).sortValue(Keys.GROUP_PREFIX).build()))
@@ -161,7 +165,7 @@ public final class GroupService {
             }
         }
         String cursor = page.lastEvaluatedKey() == null ? null
-                : Cursors.encode(page.lastEvaluatedKey().get(TableDefinition.GSI1_SK).s().substring(Keys.GROUP_PREFIX.length()));
+                : cursors.seal(scope, page.lastEvaluatedKey().get(TableDefinition.GSI1_SK).s().substring(Keys.GROUP_PREFIX.length()));
         return new MyGroups(mine, cursor);
     }
 

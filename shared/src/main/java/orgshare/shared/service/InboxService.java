@@ -27,8 +27,11 @@ public final class InboxService {
 
     private final OrgTable table;
 
-    public InboxService(OrgTable table) {
+    private final Cursors cursors;
+
+    public InboxService(OrgTable table, Cursors cursors) {
         this.table = table;
+        this.cursors = cursors;
     }
 
     /** One page of the caller's inbox; {@code since} skips what arrived up to that instant. One Query. */
@@ -37,7 +40,8 @@ public final class InboxService {
         Instant since = Validate.timestamp("since", rawSince);
         int limit = Validate.pageSize(rawLimit);
         String sinceKey = Positions.after(since);
-        String after = Cursors.decode(rawCursor, position -> Positions.timeAnd(position,
+        Cursors.Scope scope = Cursors.scope("inbox", me, since == null ? "" : sinceKey);
+        String after = cursors.open(scope, rawCursor, position -> Positions.timeAnd(position,
                 id -> Validate.generatedId("cursor", id), sinceKey));
         String partition = Keys.inbox(me);
         Key.Builder from = Key.builder().partitionValue(partition);
@@ -54,6 +58,6 @@ public final class InboxService {
         List<InboxMessage> items = page.items().stream().map(item -> new InboxMessage(item.getMessageId(),
                 item.getFrom(), item.getGroupId(), item.getType(), item.getReceivedAt(),
                 Json.storedObject(item.getBody()))).toList();
-        return new InboxPage(items, Cursors.encode(Positions.lastSortKey(page)));
+        return new InboxPage(items, cursors.seal(scope, Positions.lastSortKey(page)));
     }
 }

@@ -42,6 +42,8 @@ public final class RecordService {
     /** With a row filter, one Query reads up to this many records per requested one, to fill the page. */
     private static final int FILTER_READ_AHEAD = 10;
     private static final int MAX_QUERY_LIMIT = 1000;
+    /** Queries one page may make past rows a filter hides (each reads at most 1 MB): bounds a request's work. */
+    static final int MAX_QUERIES_PER_PAGE = 8;
 
     public record RecordSaved(String recordId, String type, String updatedAt) {
     }
@@ -56,8 +58,11 @@ public final class RecordService {
     private final Clock clock;
     private final Idempotency idempotency;
 
-    public RecordService(OrgTable table, Clock clock, Idempotency idempotency) {
+    private final Cursors cursors;
+
+    public RecordService(OrgTable table, Clock clock, Idempotency idempotency, Cursors cursors) {
         this.table = table;
+        this.cursors = cursors;
         this.clock = clock;
         this.idempotency = idempotency;
     }
@@ -101,7 +106,7 @@ public final class RecordService {
         String type = Validate.recordType("type", rawType);
         Instant since = Validate.timestamp("since", rawSince);
         int limit = Validate.pageSize(rawLimit);
-        return page(owner, type, since, limit, rawCursor, null);
+        return page(owner, type, since, limit, rawCursor, null, scope("records", owner, "", owner, type, since));
     }
 
     /**
@@ -119,60 +124,73 @@ public final class RecordService {
     }
 
     /**
-     * One page of {@code owner}'s records of {@code type}: one Query. With a {@code resolution} (a partner's pull),
-     * only records its row filter matches are returned, each projected to its scope; null means the owner itself.
-     * The cursor carries only a position: the partition always comes from the request.
+     * One page of {@code owner}'s records of {@code type}. With a {@code resolution} (a partner's pull), only records its
+     * row filter matches are returned, each projected to its scope; null means the owner itself. The cursor is sealed
+     * to {@code scope}, and the partition always comes from the request.
+     * <p>
+     * A filtered page is filled: Queries go on past rows the filter hides until the page is full or the partition
+     * ends, so which pages come back, and which carry a cursor, are the same as if the hidden rows did not exist. A
+     * full page always has a cursor (the next may be empty), and a short page only has one where {@link
+     * #MAX_QUERIES_PER_PAGE} Queries found too few rows to show.
      */
-    RecordPage page(String owner, String type, Instant since, int limit, String rawCursor, Resolution resolution) {
+    RecordPage page(String owner, String type, Instant since, int limit, String rawCursor, Resolution resolution,
+                    Cursors.Scope scope) {
         String partition = Keys.records(owner, type);
         String sinceKey = Positions.after(since);
-        String after = Cursors.decode(rawCursor, position -> since == null
+        String after = cursors.open(scope, rawCursor, position -> since == null
                 ? Validate.recordId("cursor", position)
                 : Positions.timeAnd(position, id -> Validate.recordId("cursor", id), sinceKey));
         boolean filtered = resolution != null && !resolution.filter().isEmpty();
-        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
-                .limit(filtered ? Math.min(MAX_QUERY_LIMIT, limit * FILTER_READ_AHEAD) : limit);
-        Page<RecordItem> page;
+        List<RecordView> views = new ArrayList<>();
+        for (int queries = 0; queries < MAX_QUERIES_PER_PAGE; queries++) {
+            int wanted = limit - views.size();
+            Page<RecordItem> page = query(partition, since, sinceKey, after,
+                    filtered ? Math.min(MAX_QUERY_LIMIT, wanted * FILTER_READ_AHEAD) : wanted);
+            for (RecordItem item : page.items()) {
+                RecordView view = view(item, resolution);
+                if (view != null) {
+                    views.add(view);
+                    if (views.size() == limit) {
+                        return new RecordPage(views, cursors.seal(scope, position(item, since != null)));
+                    }
+                }
+            }
+            Map<String, AttributeValue> last = page.lastEvaluatedKey();
+            if (last == null || last.isEmpty()) {
+                return new RecordPage(views, null);
+            }
+            after = since == null ? last.get(TableDefinition.SK).s() : last.get(TableDefinition.GSI1_SK).s();
+        }
+        return new RecordPage(views, cursors.seal(scope, after));
+    }
+
+    /** One Query of the partition after {@code after}: by record ID, or by {@code updatedAt} on gsi1 with a since. */
+    private Page<RecordItem> query(String partition, Instant since, String sinceKey, String after, int limit) {
+        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder().limit(limit);
         if (since == null) {
             query.queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partition).build()))
                     .consistentRead(true);
             if (after != null) {
                 query.exclusiveStartKey(OrgTable.keyMap(partition, after));
             }
-            page = table.records().query(query.build()).iterator().next();
-        } else {
-            // gsi1 reads are eventually consistent: clients overlap incremental pulls a little (see README)
-            query.queryConditional(QueryConditional.sortGreaterThan(
-                    Key.builder().partitionValue(partition).sortValue(sinceKey).build()));
-            if (after != null) {
-                Map<String, AttributeValue> start = new HashMap<>(
-                        OrgTable.keyMap(partition, after.substring(after.indexOf('#') + 1)));
-                start.put(TableDefinition.GSI1_PK, AttributeValue.fromS(partition));
-                start.put(TableDefinition.GSI1_SK, AttributeValue.fromS(after));
-                query.exclusiveStartKey(start);
-            }
-            page = table.records().index(TableDefinition.GSI1).query(query.build()).iterator().next();
+            return table.records().query(query.build()).iterator().next();
         }
+        // gsi1 reads are eventually consistent: clients overlap incremental pulls a little (see README)
+        query.queryConditional(QueryConditional.sortGreaterThan(
+                Key.builder().partitionValue(partition).sortValue(sinceKey).build()));
+        if (after != null) {
+            Map<String, AttributeValue> start = new HashMap<>(
+                    OrgTable.keyMap(partition, after.substring(after.indexOf('#') + 1)));
+            start.put(TableDefinition.GSI1_PK, AttributeValue.fromS(partition));
+            start.put(TableDefinition.GSI1_SK, AttributeValue.fromS(after));
+            query.exclusiveStartKey(start);
+        }
+        return table.records().index(TableDefinition.GSI1).query(query.build()).iterator().next();
+    }
 
-        List<RecordView> views = new ArrayList<>();
-        List<RecordItem> items = page.items();
-        String cursor = null;
-        for (int i = 0; i < items.size(); i++) {
-            RecordItem item = items.get(i);
-            RecordView view = view(item, resolution);
-            if (view != null) {
-                views.add(view);
-            }
-            if (views.size() == limit && i < items.size() - 1) {
-                cursor = position(item, since != null); // the page is full before the Query's end
-                break;
-            }
-        }
-        if (cursor == null && page.lastEvaluatedKey() != null && !page.lastEvaluatedKey().isEmpty()) {
-            Map<String, AttributeValue> last = page.lastEvaluatedKey();
-            cursor = since == null ? last.get(TableDefinition.SK).s() : last.get(TableDefinition.GSI1_SK).s();
-        }
-        return new RecordPage(views, Cursors.encode(cursor));
+    /** What a list of records is bound to: the lister, the owner, the type and the incremental mode. */
+    static Cursors.Scope scope(String list, String caller, String groupId, String owner, String type, Instant since) {
+        return Cursors.scope(list, caller, groupId, owner, type, since == null ? "" : Timestamps.format(since));
     }
 
     private static RecordView view(RecordItem item, Resolution resolution) {

@@ -93,7 +93,11 @@ public final class RuleService {
     private final Clock clock;
     private final Supplier<String> ids;
 
-    public RuleService(OrgTable table, GroupService groups, AuditService audit, Clock clock, Supplier<String> ids) {
+    private final Cursors cursors;
+
+    public RuleService(OrgTable table, GroupService groups, AuditService audit, Clock clock, Supplier<String> ids,
+                       Cursors cursors) {
+        this.cursors = cursors;
         this.table = table;
         this.groups = groups;
         this.audit = audit;
@@ -239,7 +243,8 @@ public final class RuleService {
         String me = caller.requireMerchant();
         String groupId = Validate.generatedId("groupId", rawGroupId);
         int limit = Validate.pageSize(rawLimit);
-        String after = Cursors.decode(rawCursor, RuleService::validRulePosition);
+        Cursors.Scope scope = Cursors.scope("rules", me, groupId);
+        String after = cursors.open(scope, rawCursor, RuleService::validRulePosition);
         GroupService.Membership membership = groups.requireActiveMembership(groupId, me);
 
         String pk = Keys.group(groupId);
@@ -268,7 +273,7 @@ public final class RuleService {
         }
         String last = Positions.lastSortKey(page);
         return new RulesPage(membership.group().getRulesVersion(), rules,
-                Cursors.encode(last == null ? null : last.substring(Keys.RULE_PREFIX.length())));
+                cursors.seal(scope, last == null ? null : last.substring(Keys.RULE_PREFIX.length())));
     }
 
     /**

@@ -3,6 +3,7 @@ package orgshare.shared.testing;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import orgshare.shared.Orgshare;
+import orgshare.shared.db.Cursors;
 import orgshare.shared.db.TableDefinition;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -79,15 +80,19 @@ public final class DynamoDbLocal {
 
     /** An application on a fresh table; {@code env} adds settings such as OPERATOR_KEY_HASH. */
     public static Orgshare newApp(DynamoDbClient client, Map<String, String> env) {
-        Map<String, String> all = new HashMap<>(env);
-        all.put(Orgshare.ENV_TABLE_NAME, newTable(client));
-        return Orgshare.create(client, all);
+        return Orgshare.create(client, environment(env, newTable(client)));
     }
 
     public static Orgshare newApp(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
+        return Orgshare.create(client, environment(env, newTable(client)), clock, ids);
+    }
+
+    /** {@code env} with the table's name and, unless given, a fresh cursor secret, as the local runner gives them. */
+    public static Map<String, String> environment(Map<String, String> env, String table) {
         Map<String, String> all = new HashMap<>(env);
-        all.put(Orgshare.ENV_TABLE_NAME, newTable(client));
-        return Orgshare.create(client, all, clock, ids);
+        all.put(Orgshare.ENV_TABLE_NAME, table);
+        all.putIfAbsent(Orgshare.ENV_CURSOR_SECRET, Cursors.newSecret());
+        return all;
     }
 
     private static int freePort() {
