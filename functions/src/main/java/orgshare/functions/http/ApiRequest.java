@@ -7,10 +7,15 @@ import orgshare.shared.error.ApiException;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.json.Json;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.util.Base64;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /** The parts of an HTTP API (payload 2.0) event a handler reads: caller, path and query parameters, body. */
 public final class ApiRequest {
@@ -79,25 +84,41 @@ public final class ApiRequest {
         return Json.decodeRequest(rawBody(MAX_BODY_BYTES), type);
     }
 
-    /** The body as text, base64 decoded where API Gateway encoded it, refused with 413 above {@code maxBytes}. */
+    /**
+     * The body as text, base64 decoded where API Gateway encoded it, refused with 413 above {@code maxBytes}, and
+     * with 400 where it is not valid Unicode (invalid UTF-8, or an unpaired surrogate): never a replacement character.
+     */
     public String rawBody(int maxBytes) {
         String body = event.getBody();
         if (body == null) {
             return null;
         }
-        byte[] bytes;
-        if (event.getIsBase64Encoded()) {
-            try {
-                bytes = Base64.getDecoder().decode(body);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("MALFORMED_BODY", "The body is marked base64 but is not valid base64.");
+        try {
+            if (!event.getIsBase64Encoded()) {
+                requireSize(UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .encode(CharBuffer.wrap(body)).remaining(), maxBytes);
+                return body;
             }
-        } else {
-            bytes = body.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = base64(body);
+            requireSize(bytes.length, maxBytes);
+            return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("MALFORMED_JSON", "The body is not valid UTF-8 text (or holds an unpaired surrogate).");
         }
-        if (bytes.length > maxBytes) {
-            throw ApiException.tooLarge("The body is " + bytes.length + " bytes; at most " + maxBytes + " are accepted here.");
+    }
+
+    private static byte[] base64(String body) {
+        try {
+            return Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("MALFORMED_BODY", "The body is marked base64 but is not valid base64.");
         }
-        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void requireSize(int bytes, int maxBytes) {
+        if (bytes > maxBytes) {
+            throw ApiException.tooLarge("The body is " + bytes + " bytes; at most " + maxBytes + " are accepted here.");
+        }
     }
 }

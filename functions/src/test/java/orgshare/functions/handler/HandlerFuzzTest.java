@@ -1521,11 +1521,12 @@ class HandlerFuzzTest {
 
         Req groups = valid.get("POST /groups");
         for (Map.Entry<String, String> name : Map.of(
-                "right-to-left override", "\\u202Eevil", "zero-width space", "a\\u200Bb", "lone surrogate", "a\\ud800b",
+                "right-to-left override", "\\u202Eevil", "zero-width space", "a\\u200Bb",
                 "leading space", " x", "trailing newline", "x\\n", "201 emoji", "\\ud83d\\ude00".repeat(201),
                 "private use", "\\ue000", "BOM", "\\ufeffx", "paragraph separator", "a\\u2029b").entrySet()) {
             cases.add(new Bad("name with a " + name.getKey(), groups.body("{\"name\":\"" + name.getValue() + "\"}"), 400, vf));
         }
+        cases.add(new Bad("name with a lone surrogate", groups.body("{\"name\":\"a\\ud800b\"}"), 400, mj));
         cases.add(new Bad("name null", groups.body(j("{'name':null}")), 400, vf));
         cases.add(new Bad("name an array", groups.body(j("{'name':['x']}")), 400, vf));
 

@@ -66,6 +66,17 @@ class HandlerInputTest {
                 Map.of("groupId", groupId, "ownerId", ownerId, "type", type), null);
     }
 
+    /** {@code event} with {@code bytes} as its body, base64-encoded as API Gateway passes a body that is not text. */
+    private static APIGatewayV2HTTPEvent base64(APIGatewayV2HTTPEvent event, int... bytes) {
+        byte[] body = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            body[i] = (byte) bytes[i];
+        }
+        event.setBody(java.util.Base64.getEncoder().encodeToString(body));
+        event.setIsBase64Encoded(true);
+        return event;
+    }
+
     @Test
     void refusedCallsAnswerInTheErrorShapeAndWriteNothing() {
         Caller operator = Caller.operator();
@@ -130,6 +141,16 @@ class HandlerInputTest {
                 new Case("pull from a non-member", pull, exchange("GET", merchant, "01JDMERCHANT000000000000ZZ", "order", null), 404, "OWNER_NOT_FOUND"),
                 new Case("push a string", push, exchange("POST", merchant, "01JDMERCHANT000000000000ZZ", "po", "\"order 42\""), 400, "VALIDATION_FAILED"),
                 new Case("push too large", push, exchange("POST", merchant, "01JDMERCHANT000000000000ZZ", "po", "{\"x\":\"" + "y".repeat(270_000) + "\"}"), 413, "PAYLOAD_TOO_LARGE"),
+                new Case("record of invalid UTF-8", putRecord, base64(record(merchant, "order", "PO-1", null), 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D), 400, "MALFORMED_JSON"),
+                new Case("record with an encoded surrogate", putRecord, base64(record(merchant, "order", "PO-1", null), 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x7D), 400, "MALFORMED_JSON"),
+                new Case("record with a raw lone surrogate", putRecord, record(merchant, "order", "PO-1", "{\"a\":\"x\uD800\"}"), 400, "MALFORMED_JSON"),
+                new Case("record with an escaped lone surrogate", putRecord, record(merchant, "order", "PO-1", "{\"a\":\"\\udc00\"}"), 400, "MALFORMED_JSON"),
+                new Case("record of -0.0 with a high surrogate before a non-low one", putRecord, record(merchant, "order", "PO-1", "{\"n\":-0.0,\"a\":\"\\ud800\\u0041\"}"), 400, "MALFORMED_JSON"),
+                new Case("push of invalid UTF-8", push, base64(exchange("POST", merchant, "01JDMERCHANT000000000000ZZ", "po", null), 0x7B, 0x22, 0x61, 0x22, 0x3A, 0xFF, 0x7D), 400, "MALFORMED_JSON"),
+                new Case("push with an escaped lone surrogate", push, exchange("POST", merchant, "01JDMERCHANT000000000000ZZ", "po", "{\"\\ud800\":1}"), 400, "MALFORMED_JSON"),
+                new Case("group name of invalid UTF-8", groups, base64(post("/groups", merchant, null), 0x7B, 0x22, 0x6E, 0x61, 0x6D, 0x65, 0x22, 0x3A, 0x22, 0x80, 0x22, 0x7D), 400, "MALFORMED_JSON"),
+                new Case("group name with a raw lone surrogate", groups, post("/groups", merchant, "{\"name\":\"\uDC00x\"}"), 400, "MALFORMED_JSON"),
+                new Case("group name with an escaped lone surrogate", groups, post("/groups", merchant, "{\"name\":\"x\\ud800\"}"), 400, "MALFORMED_JSON"),
                 new Case("inbox forged cursor", inbox, http("GET", "/inbox", merchant, null, null, Map.of("cursor", "MTp4")), 400, "INVALID_CURSOR"),
                 new Case("audit huge limit", audit, http("GET", "/audit", merchant, null, null, Map.of("limit", "5000")), 400, "VALIDATION_FAILED"));
 

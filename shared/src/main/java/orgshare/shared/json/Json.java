@@ -1,7 +1,9 @@
 package orgshare.shared.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -9,15 +11,27 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.util.RawValue;
 import orgshare.shared.error.ApiException;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The JSON mappers, built once per container. Request decoding is strict: unknown fields and wrong types are errors. */
@@ -37,7 +51,8 @@ public final class Json {
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        // business documents keep their numbers exactly as sent, and a repeated key is an error, not a silent overwrite
+        // a tree read through the mapper keeps a number's digits (business documents go through readExact, which keeps
+        // its very text), and a repeated key is an error, not a silent overwrite
         mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         mapper.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -61,6 +76,7 @@ public final class Json {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("MALFORMED_JSON", "The request needs a JSON object body.");
         }
+        requireUnicode(body);
         try {
             T value = MAPPER.readValue(body, type);
             if (value == null) {
@@ -83,51 +99,37 @@ public final class Json {
         }
     }
 
-    /** Parses any JSON document into a tree (for bodies whose shape is the caller's own). */
+    /**
+     * Parses any JSON document into a tree (for bodies whose shape is the caller's own), keeping every number as
+     * written (see {@link #readExact}), and refusing text that is not valid Unicode or a number whose exponent is
+     * beyond +-{@value #MAX_EXPONENT} (no business figure needs one, and Java could not read it back).
+     */
     public static JsonNode decodeTree(String body) {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("MALFORMED_JSON", "The request needs a JSON body.");
         }
         try {
-            return MAPPER.readTree(body);
+            return readExact(body);
         } catch (NumberFormatException e) {
             throw numberOutOfRange();
-        } catch (JsonProcessingException e) {
-            if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+        } catch (IOException e) {
+            if (e instanceof JsonProcessingException json && String.valueOf(json.getOriginalMessage()).startsWith("Duplicate field")) {
                 throw ApiException.badRequest("MALFORMED_JSON", "The request body repeats a key in one object; each key may appear once.");
             }
             throw ApiException.badRequest("MALFORMED_JSON", "The request body is not valid JSON.");
         }
     }
 
-    /**
-     * A request body that must be a JSON object (a business document): anything else is a 400, and so is a number
-     * whose exponent is beyond +-{@value #MAX_EXPONENT} (no business figure needs one, and Java could not read it back).
-     */
+    /** A request body that must be a JSON object (a business document): anything else is a 400. */
     public static ObjectNode decodeObject(String body) {
         JsonNode tree = decodeTree(body);
         if (!tree.isObject()) {
             throw ApiException.validation("The body must be a JSON object ({...}), not " + describe(tree) + ".");
         }
-        requireReadableNumbers(tree);
         return (ObjectNode) tree;
     }
 
     private static final int MAX_EXPONENT = 1000;
-
-    private static void requireReadableNumbers(JsonNode node) {
-        if (node.isBigDecimal() || node.isDouble() || node.isFloat()) {
-            BigDecimal value = node.decimalValue();
-            long exponent = (long) value.precision() - value.scale();
-            if (value.signum() != 0 && (exponent > MAX_EXPONENT || exponent < -MAX_EXPONENT)) {
-                throw numberOutOfRange();
-            }
-        } else if (node.isContainerNode()) {
-            for (JsonNode child : node) {
-                requireReadableNumbers(child);
-            }
-        }
-    }
 
     private static ApiException numberOutOfRange() {
         return ApiException.validation("A number in the body is out of range: exponents are limited to +-" + MAX_EXPONENT
@@ -137,9 +139,110 @@ public final class Json {
     /** Parses JSON this service stored itself. */
     public static ObjectNode storedObject(String json) {
         try {
-            return (ObjectNode) MAPPER.readTree(json);
-        } catch (JsonProcessingException | ClassCastException e) {
+            return (ObjectNode) readExact(json);
+        } catch (IOException | ClassCastException e) {
             throw new IllegalStateException("a stored document is not a JSON object", e);
+        }
+    }
+
+    /**
+     * One JSON value as a tree that writes back what was sent: a number Jackson would write differently (-0, -0.0,
+     * 1e3, 0.0000001) is kept as its text; strings and keys are refused when they hold an unpaired surrogate.
+     */
+    private static JsonNode readExact(String json) throws IOException {
+        try (JsonParser parser = MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() == null) {
+                throw new JsonParseException(parser, "no JSON value");
+            }
+            JsonNode value = exactValue(parser);
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "trailing tokens after the JSON value");
+            }
+            return value;
+        }
+    }
+
+    /** The value at the parser's current token; nesting is bounded by the factory's depth limit. */
+    private static JsonNode exactValue(JsonParser parser) throws IOException {
+        JsonNodeFactory nodes = MAPPER.getNodeFactory();
+        return switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode object = nodes.objectNode();
+                while (next(parser) != JsonToken.END_OBJECT) {
+                    String name = unicode(parser.currentName());
+                    next(parser);
+                    object.set(name, exactValue(parser));
+                }
+                yield object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = nodes.arrayNode();
+                while (next(parser) != JsonToken.END_ARRAY) {
+                    array.add(exactValue(parser));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> nodes.textNode(unicode(parser.getText()));
+            case VALUE_NUMBER_INT -> exactNumber(switch (parser.getNumberType()) {
+                case INT -> IntNode.valueOf(parser.getIntValue());
+                case LONG -> LongNode.valueOf(parser.getLongValue());
+                default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
+            }, parser.getText());
+            case VALUE_NUMBER_FLOAT -> exactNumber(DecimalNode.valueOf(readableDecimal(parser)), parser.getText());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            default -> throw new JsonParseException(parser, "unexpected token " + parser.currentToken());
+        };
+    }
+
+    private static JsonToken next(JsonParser parser) throws IOException {
+        JsonToken token = parser.nextToken();
+        if (token == null) {
+            throw new JsonParseException(parser, "unexpected end of input");
+        }
+        return token;
+    }
+
+    /** An ordinary number node where it writes back as {@code text}, else the text itself, written as it came. */
+    private static JsonNode exactNumber(NumericNode number, String text) {
+        return number.asText().equals(text) ? number : MAPPER.getNodeFactory().rawValueNode(new RawValue(text));
+    }
+
+    private static BigDecimal readableDecimal(JsonParser parser) throws IOException {
+        BigDecimal value = parser.getDecimalValue();
+        long exponent = (long) value.precision() - value.scale();
+        if (value.signum() != 0 && (exponent > MAX_EXPONENT || exponent < -MAX_EXPONENT)) {
+            throw numberOutOfRange();
+        }
+        return value;
+    }
+
+    /** {@code text} when it is valid Unicode; a high surrogate without its low one (or the reverse) is a 400. */
+    private static String unicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.badRequest("MALFORMED_JSON", "The request body holds an unpaired surrogate (U+"
+                        + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+                        + ", alone): JSON text must be valid Unicode.");
+            }
+        }
+        return text;
+    }
+
+    /** Refuses a body whose keys or strings are not valid Unicode; a syntax error it leaves to the decoding. */
+    private static void requireUnicode(String body) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
+            for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                if (t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) {
+                    unicode(parser.getText());
+                }
+            }
+        } catch (IOException e) {
+            // the decoding reports it, with its own message
         }
     }
 
