@@ -15,10 +15,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
  * Runs a template function on a JSON event the way the Lambda Java runtime does: the event is read into the handler's
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentMap;
 public final class FunctionInvoker {
     private final TemplateModel template;
     private final DynamoDbClient client;
+    private final Supplier<String> ids;
     private final ConcurrentMap<String, WarmHandler> warm = new ConcurrentHashMap<>();
 
     /** A built handler and the reader of its input type, its deserializers resolved once. */
@@ -51,8 +54,14 @@ public final class FunctionInvoker {
     }
 
     public FunctionInvoker(TemplateModel template, DynamoDbClient client) {
+        this(template, client, null);
+    }
+
+    /** With {@code ids} making the IDs the functions create (null: fresh ones, as deployed). */
+    FunctionInvoker(TemplateModel template, DynamoDbClient client, Supplier<String> ids) {
         this.template = template;
         this.client = client;
+        this.ids = ids;
     }
 
     public TemplateModel template() {
@@ -117,7 +126,9 @@ public final class FunctionInvoker {
                     + " needs a public constructor taking " + Orgshare.class.getName() + " to run locally", e);
         }
         try {
-            return constructor.newInstance(Orgshare.create(client, function.environment()));
+            Orgshare app = ids == null ? Orgshare.create(client, function.environment())
+                    : Orgshare.create(client, function.environment(), Clock.systemUTC(), ids);
+            return constructor.newInstance(app);
         } catch (InvocationTargetException e) {
             throw new LocalRunnerException(function.logicalId() + ": " + handlerClass.getName()
                     + " could not be built: " + e.getCause(), e.getCause());
