@@ -16,6 +16,11 @@ record CommandLine(String command, List<String> positionals, Map<String, String>
         }
     }
 
+    /** Whether the arguments ask for the usage: {@code --help} or {@code -h} anywhere, or the help command. */
+    static boolean asksForHelp(String[] args) {
+        return List.of(args).contains("--help") || List.of(args).contains("-h") || (args.length > 0 && args[0].equals("help"));
+    }
+
     static CommandLine parse(String[] args, Map<String, Set<String>> optionsByCommand) {
         if (args.length == 0) {
             throw new UsageException("Name a command.");
@@ -29,9 +34,12 @@ record CommandLine(String command, List<String> positionals, Map<String, String>
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
-            if (!arg.startsWith("--")) {
+            if (!arg.startsWith("-")) {
                 positionals.add(arg);
                 continue;
+            }
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException(command + " takes no option " + arg + ".");
             }
             String name = arg.substring(2);
             String value;
@@ -52,6 +60,13 @@ record CommandLine(String command, List<String> positionals, Map<String, String>
             }
         }
         return new CommandLine(command, List.copyOf(positionals), Map.copyOf(options));
+    }
+
+    /** Refuses positional arguments beyond the first {@code allowed}. */
+    void allowPositionals(int allowed) {
+        if (positionals.size() > allowed) {
+            throw new UsageException(command + " takes no argument '" + positionals.get(allowed) + "'.");
+        }
     }
 
     String option(String name, String absent) {

@@ -15,10 +15,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
  * Runs a template function on a JSON event the way the Lambda Java runtime does: the event is read into the handler's
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentMap;
 public final class FunctionInvoker {
     private final TemplateModel template;
     private final DynamoDbClient client;
+    private final Supplier<String> ids;
     private final ConcurrentMap<String, WarmHandler> warm = new ConcurrentHashMap<>();
     private final String cursorSecret;
 
@@ -53,7 +56,7 @@ public final class FunctionInvoker {
 
     /** On a fresh cursor secret: cursors work for as long as this invoker lives. */
     public FunctionInvoker(TemplateModel template, DynamoDbClient client) {
-        this(template, client, LocalSecrets.cursorSecret(null));
+        this(template, client, LocalSecrets.cursorSecret(null), null);
     }
 
     /**
@@ -62,9 +65,15 @@ public final class FunctionInvoker {
      * {@value Orgshare#ENV_CURSOR_SECRET}, and a function that does not cannot read it, as deployed.
      */
     public FunctionInvoker(TemplateModel template, DynamoDbClient client, String cursorSecret) {
+        this(template, client, cursorSecret, null);
+    }
+
+    /** With {@code ids} making the IDs the functions create (null: fresh ones, as deployed). */
+    FunctionInvoker(TemplateModel template, DynamoDbClient client, String cursorSecret, Supplier<String> ids) {
         this.template = template;
         this.client = client;
         this.cursorSecret = cursorSecret;
+        this.ids = ids;
     }
 
     public TemplateModel template() {
@@ -133,7 +142,9 @@ public final class FunctionInvoker {
             if (environment.containsKey(Orgshare.ENV_CURSOR_SECRET_ARN)) {
                 environment.put(Orgshare.ENV_CURSOR_SECRET, cursorSecret);
             }
-            return constructor.newInstance(Orgshare.create(client, environment));
+            Orgshare app = ids == null ? Orgshare.create(client, environment)
+                    : Orgshare.create(client, environment, Clock.systemUTC(), ids);
+            return constructor.newInstance(app);
         } catch (InvocationTargetException e) {
             throw new LocalRunnerException(function.logicalId() + ": " + handlerClass.getName()
                     + " could not be built: " + e.getCause(), e.getCause());

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The two events API Gateway (HTTP API, payload format 2.0) sends for one request: the Lambda authorizer's
@@ -28,6 +30,9 @@ import java.util.Map;
 final class HttpApiEvents {
     static final String API_ID = "local";
     static final String STAGE = "$default";
+    /** The connection's own headers, which API Gateway does not pass on. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
+            "http2-settings", "te", "expect", "proxy-connection");
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
 
@@ -50,7 +55,7 @@ final class HttpApiEvents {
         this.requestId = requestId;
         this.receivedAt = receivedAt;
         this.cookies = cookies(request.headers());
-        this.headers = headers(request);
+        this.headers = headers(request, receivedAt);
         this.queryParameters = queryParameters(request.rawQuery());
     }
 
@@ -93,7 +98,7 @@ final class HttpApiEvents {
         }
         byte[] body = request.body();
         if (body.length > 0) {
-            String text = utf8(body);
+            String text = isTextType(headers.get("content-type")) ? utf8(body) : null;
             event.put("body", text != null ? text : Base64.getEncoder().encodeToString(body));
             event.put("isBase64Encoded", text == null);
         } else {
@@ -145,19 +150,58 @@ final class HttpApiEvents {
         return port > 0 && !host.endsWith("]") ? host.substring(0, port) : host;
     }
 
-    /** Names lowercased, repeated headers joined with commas, cookies moved out, forwarding headers added. */
-    private static Map<String, String> headers(IncomingRequest request) {
+    /**
+     * Names lowercased, repeated headers joined with commas, cookies moved out, the connection's own headers dropped,
+     * and what API Gateway adds: the body's length, the forwarding headers and a trace ID.
+     */
+    private static Map<String, String> headers(IncomingRequest request, Instant receivedAt) {
         Map<String, String> result = new LinkedHashMap<>();
         request.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!lower.equals("cookie")) {
+            if (!lower.equals("cookie") && !HOP_BY_HOP.contains(lower)) {
                 result.merge(lower, String.join(",", values), (a, b) -> a + "," + b);
             }
         });
-        result.putIfAbsent("x-forwarded-for", request.sourceIp());
-        result.putIfAbsent("x-forwarded-port", String.valueOf(request.localPort()));
-        result.putIfAbsent("x-forwarded-proto", "http");
+        result.put("content-length", String.valueOf(request.body().length));
+        result.merge("x-forwarded-for", request.sourceIp(), (sent, source) -> sent + ", " + source);
+        result.put("x-forwarded-port", String.valueOf(request.localPort()));
+        result.put("x-forwarded-proto", "http");
+        result.computeIfAbsent("x-amzn-trace-id", absent -> traceId(receivedAt));
         return result;
+    }
+
+    /** An X-Ray trace header as API Gateway makes one: the time in seconds, then 96 random bits, in hex. */
+    private static String traceId(Instant receivedAt) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return String.format("Root=1-%08x-%08x%016x", receivedAt.getEpochSecond(), random.nextInt(), random.nextLong());
+    }
+
+    /**
+     * Whether API Gateway passes a body of this type as text: text/*, JSON, XML and JavaScript; anything else (form
+     * data too, and a body without a type) arrives base64-encoded.
+     */
+    /**
+     * {@code event} presenting {@code apiKey} as its {@code Authorization: Bearer} header, as the request the
+     * authorizer let through carried it (the key rotation replaces the key it presents); null leaves it as it is.
+     */
+    static JsonNode presentingKey(JsonNode event, String apiKey) {
+        if (apiKey == null || !(event instanceof ObjectNode root)) {
+            return event;
+        }
+        ObjectNode copy = root.deepCopy();
+        JsonNode headers = copy.get("headers");
+        (headers instanceof ObjectNode own ? own : copy.putObject("headers")).put("authorization", "Bearer " + apiKey);
+        return copy;
+    }
+
+    static boolean isTextType(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int parameters = contentType.indexOf(';');
+        String type = (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip().toLowerCase(Locale.ROOT);
+        return type.startsWith("text/") || type.equals("application/json") || type.endsWith("+json")
+                || type.equals("application/xml") || type.endsWith("+xml") || type.equals("application/javascript");
     }
 
     private static List<String> cookies(Map<String, List<String>> headers) {
@@ -198,7 +242,7 @@ final class HttpApiEvents {
         return result;
     }
 
-    /** The body as text when it is valid UTF-8, else null (it then travels base64-encoded). */
+    /** The body as text when it is valid UTF-8, else null: it then travels base64-encoded, so no byte is replaced. */
     private static String utf8(byte[] body) {
         try {
             return StandardCharsets.UTF_8.newDecoder()

@@ -9,7 +9,9 @@ import orgshare.local.TemplateModel.HttpRoute;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The local runner's command line: {@code invoke} runs one function on an event file, {@code start-api} serves the
@@ -29,22 +32,35 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_FUNCTION_ERROR = 1;
     static final int EXIT_USAGE = 2;
+    /** The start of the line start-api prints once it accepts requests. */
+    static final String READY = "Ready: ";
 
     private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "invoke", Set.of("event", "data", "template"),
-            "start-api", Set.of("port", "host", "data", "template", "schedule-every"),
-            "operator-key", Set.of(),
-            "help", Set.of());
+            "invoke", Set.of("event", "data", "template", "ids", "bearer"),
+            "start-api", Set.of("port", "host", "data", "template", "schedule-every", "dynamodb-port"),
+            "operator-key", Set.of());
 
-    private static final String USAGE = """
+    static final String USAGE = """
             Usage:
-              java -jar local/target/orgshare-local.jar start-api [--port 3000] [--host 127.0.0.1] [--data DIR] [--template template.yaml]
-              java -jar local/target/orgshare-local.jar invoke <FunctionLogicalId> --event <file> [--data DIR] [--template template.yaml]
+              java -jar local/target/orgshare-local.jar start-api [--port 3000] [--host 127.0.0.1] [--data DIR]
+                  [--dynamodb-port N] [--schedule-every SECONDS] [--template template.yaml]
+              java -jar local/target/orgshare-local.jar invoke <FunctionLogicalId> --event <file> [--data DIR]
+                  [--ids ID,...] [--bearer KEY] [--template template.yaml]
               java -jar local/target/orgshare-local.jar operator-key
+              java -jar local/target/orgshare-local.jar --help
 
-              --schedule-every SECONDS   run the scheduled functions (the cleanup) this often instead of their template rate
-              --data DIR   keep the table in DIR, so later runs (and an invoke beside a start-api) see it; else in memory
-              ORGSHARE_OPERATOR_KEY   the operator's API key; when unset, a fresh one is made and printed
+              --port N              the API's port (default 3000)
+              --host ADDRESS        the address the API listens on (default 127.0.0.1)
+              --data DIR            keep the table and the generated operator key in DIR, so a restart (and an invoke
+                                    beside a start-api) sees them; without it, both are new at every run
+              --dynamodb-port N     also serve the table over DynamoDB's API on 127.0.0.1:N, for the AWS CLI or NoSQL
+                                    Workbench (any credentials and region)
+              --schedule-every S    run the scheduled functions (the cleanup) every S seconds, not at the template's rate
+              --ids ID,...          the IDs the invoked function makes, in order (a new merchant's, a new group's), so
+                                    that later sample events can name them
+              --bearer KEY          the API key the event presents (its authorization header): the merchant's own key,
+                                    where the function checks it (a key rotation replaces the key presented)
+              ORGSHARE_OPERATOR_KEY the operator's API key; when unset, one is made and printed (kept in --data DIR)
             """;
 
     /** Runs start-up work off the main thread; a daemon thread, so it never keeps the process alive by itself. */
@@ -71,16 +87,16 @@ public final class Main {
 
     /** Runs a command and returns the process exit code; {@code start-api} returns when the process is told to stop. */
     int run(String[] args) {
+        if (CommandLine.asksForHelp(args)) {
+            out.print(USAGE);
+            return EXIT_OK;
+        }
         try {
             CommandLine line = CommandLine.parse(args, OPTIONS);
             return switch (line.command()) {
                 case "invoke" -> invoke(line);
                 case "start-api" -> startApi(line);
-                case "operator-key" -> operatorKey();
-                default -> {
-                    out.print(USAGE);
-                    yield EXIT_OK;
-                }
+                default -> operatorKey(line);
             };
         } catch (UsageException e) {
             err.println(e.getMessage());
@@ -101,12 +117,16 @@ public final class Main {
         if (eventFile == null) {
             throw new UsageException("invoke needs --event <file>.");
         }
-        JsonNode event = readEvent(Path.of(eventFile));
+        JsonNode event = HttpApiEvents.presentingKey(readEvent(Path.of(eventFile)), line.option("bearer", null));
+        ScriptedIds ids = ScriptedIds.parse(line.option("ids", null));
         try (Session session = openSession(line)) {
             session.template().requireFunction(functionId);
             JsonNode output = new FunctionInvoker(session.template(), session.dynamo().client(),
-                    LocalSecrets.cursorSecret(session.data())).invoke(functionId, event);
+                    LocalSecrets.cursorSecret(session.data()), ids).invoke(functionId, event);
             out.println(output.toString());
+            if (ids.unused() > 0) {
+                err.println("warning: " + functionId + " made fewer IDs than --ids names; " + ids.unused() + " unused");
+            }
             return EXIT_OK;
         } catch (FunctionFailedException e) {
             e.getCause().printStackTrace(err);
@@ -116,7 +136,9 @@ public final class Main {
     }
 
     private int startApi(CommandLine line) {
-        InetSocketAddress address = new InetSocketAddress(line.option("host", "127.0.0.1"), line.intOption("port", 3000));
+        line.allowPositionals(0);
+        InetSocketAddress address = new InetSocketAddress(line.option("host", "127.0.0.1"), port(line, "port", 3000));
+        Integer dynamoPort = line.option("dynamodb-port", null) == null ? null : port(line, "dynamodb-port", 0);
         if (address.isUnresolved()) {
             throw new UsageException("Unknown host '" + line.option("host", "") + "'.");
         }
@@ -133,8 +155,10 @@ public final class Main {
         FunctionInvoker invoker = new FunctionInvoker(session.template(), session.dynamo().client(),
                 LocalSecrets.cursorSecret(session.data()));
         LocalApi api;
+        URI dynamoEndpoint;
         try {
-            api = LocalApi.start(invoker, address);
+            dynamoEndpoint = dynamoPort == null ? null : listen(() -> session.dynamo().expose(dynamoPort), "dynamodb-port");
+            api = listen(() -> LocalApi.start(invoker, address), "port");
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -149,7 +173,7 @@ public final class Main {
             err.println("orgshare local API stopped");
             stopped.countDown();
         }, "local-api-shutdown"));
-        printBanner(session, api, scheduler);
+        printBanner(session, api, scheduler, dynamoEndpoint);
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -170,7 +194,32 @@ public final class Main {
         }
     }
 
-    private int operatorKey() {
+    /** A port option, 0 to 65535 (0: any free port). */
+    private static int port(CommandLine line, String name, int absent) {
+        int port = line.intOption(name, absent);
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--" + name + " takes a port number, 0 to 65535.");
+        }
+        return port;
+    }
+
+    /** Starts a listener; a port in use says which option chooses another. */
+    private static <T> T listen(Supplier<T> start, String option) {
+        try {
+            return start.get();
+        } catch (LocalRunnerException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BindException) {
+                    throw new LocalRunnerException(e.getMessage() + "\nThe port is in use (another orgshare?); choose another with --"
+                            + option + " N.", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private int operatorKey(CommandLine line) {
+        line.allowPositionals(0);
         OperatorKey key = OperatorKey.generate();
         out.println("Operator key (keep it secret; it is shown only now):");
         out.println("  " + key.key());
@@ -181,7 +230,7 @@ public final class Main {
         return EXIT_OK;
     }
 
-    private void printBanner(Session session, LocalApi api, LocalScheduler scheduler) {
+    private void printBanner(Session session, LocalApi api, LocalScheduler scheduler, URI dynamoEndpoint) {
         TemplateModel template = session.template();
         OperatorKey operatorKey = session.operatorKey();
         out.println("orgshare local API on " + api.baseUri() + "  (table '" + LocalDynamo.TABLE_NAME + "' "
@@ -194,13 +243,21 @@ public final class Main {
         for (String planned : scheduler.plan()) {
             out.println("  schedule: " + planned);
         }
-        if (operatorKey.generated()) {
-            out.println("Operator key (generated; set " + OperatorKey.ENVIRONMENT_VARIABLE + " to keep one): "
-                    + operatorKey.key());
-        } else {
-            out.println("Operator key: from " + OperatorKey.ENVIRONMENT_VARIABLE);
+        if (dynamoEndpoint != null) {
+            out.println("DynamoDB Local on " + dynamoEndpoint + " (loopback only; any credentials and region), e.g.:");
+            out.println("  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws dynamodb scan --region us-east-1 --table-name "
+                    + LocalDynamo.TABLE_NAME + " --endpoint-url " + dynamoEndpoint);
         }
-        out.println("Ctrl-C to stop.");
+        if (!operatorKey.generated()) {
+            out.println("Operator key: from " + OperatorKey.ENVIRONMENT_VARIABLE);
+        } else if (session.data() != null) {
+            out.println("Operator key (kept in " + OperatorKey.keptFile(session.data()).toAbsolutePath()
+                    + ", the same at every start): " + operatorKey.key());
+        } else {
+            out.println("Operator key (new for this run; set " + OperatorKey.ENVIRONMENT_VARIABLE
+                    + " or pass --data DIR to keep one): " + operatorKey.key());
+        }
+        out.println(READY + api.baseUri() + " accepts requests. Ctrl-C to stop.");
         out.flush();
     }
 
@@ -218,8 +275,8 @@ public final class Main {
      * need nothing from each other.
      */
     private Session openSession(CommandLine line) {
-        OperatorKey operatorKey = OperatorKey.fromEnvironment(env);
         Path data = dataDir(line);
+        OperatorKey operatorKey = OperatorKey.forRun(env, data);
         CompletableFuture<LocalDynamo> dynamo = CompletableFuture.supplyAsync(() -> LocalDynamo.open(data), STARTER);
         TemplateModel template;
         try {

@@ -2,6 +2,12 @@ package orgshare.local;
 
 import orgshare.shared.auth.ApiKeys;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -11,6 +17,7 @@ import java.util.Map;
 public record OperatorKey(String key, boolean generated) {
     public static final String ENVIRONMENT_VARIABLE = "ORGSHARE_OPERATOR_KEY";
     public static final String TEMPLATE_PARAMETER = "OperatorKeyHash";
+    private static final String KEPT_FILE = "operator-key";
 
     public OperatorKey {
         if (!ApiKeys.wellFormed(key)) {
@@ -38,6 +45,53 @@ public record OperatorKey(String key, boolean generated) {
         } catch (LocalRunnerException e) {
             throw new LocalRunnerException(ENVIRONMENT_VARIABLE + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The key for a run: {@value #ENVIRONMENT_VARIABLE} when set; else, with a data folder, the one kept there (made
+     * on the first run, so a user's scripts keep working after a restart); else a fresh one.
+     */
+    public static OperatorKey forRun(Map<String, String> env, Path dataDir) {
+        String configured = env.get(ENVIRONMENT_VARIABLE);
+        if ((configured == null || configured.isEmpty()) && dataDir != null) {
+            return keptIn(dataDir);
+        }
+        return fromEnvironment(env);
+    }
+
+    /** Where a data folder keeps its generated key. */
+    public static Path keptFile(Path dataDir) {
+        return dataDir.resolve(KEPT_FILE);
+    }
+
+    /** The key kept in {@code dataDir}, made and written there (readable by its owner only) when there is none. */
+    static OperatorKey keptIn(Path dataDir) {
+        Path file = keptFile(dataDir);
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.exists(file)) {
+                OperatorKey made = generate();
+                Path temporary = Files.createTempFile(dataDir, KEPT_FILE, ".tmp", ownerOnly(dataDir));
+                Files.writeString(temporary, made.key() + "\n");
+                try {
+                    Files.move(temporary, file);
+                    return made;
+                } catch (FileAlreadyExistsException anotherRunWasFirst) {
+                    Files.delete(temporary);
+                }
+            }
+            return new OperatorKey(Files.readString(file).strip(), true);
+        } catch (IOException e) {
+            throw new LocalRunnerException("Cannot keep the operator key in " + file + ": " + e.getMessage(), e);
+        } catch (LocalRunnerException e) {
+            throw new LocalRunnerException(file + ": " + e.getMessage() + "; delete the file to make a new key", e);
+        }
+    }
+
+    private static FileAttribute<?>[] ownerOnly(Path dir) {
+        return dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
     }
 
     public String hash() {

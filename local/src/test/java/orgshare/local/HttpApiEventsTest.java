@@ -28,7 +28,17 @@ class HttpApiEventsTest {
     private static final Instant AT = Instant.parse("2026-11-25T10:00:00Z");
 
     private static HttpApiEvents events(byte[] body) {
+        return events(body, "application/json; charset=utf-8");
+    }
+
+    private static HttpApiEvents events(byte[] body, String contentType) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (contentType != null) {
+            headers.put("Content-Type", List.of(contentType));
+        }
+        headers.put("Connection", List.of("Upgrade, HTTP2-Settings"));
+        headers.put("Upgrade", List.of("h2c"));
+        headers.put("X-Forwarded-For", List.of("198.51.100.7"));
         headers.put("Authorization", List.of("Bearer osk_x"));
         headers.put("X-Trace", List.of("a", "b"));
         headers.put("Cookie", List.of("s=1; t=2"));
@@ -75,6 +85,49 @@ class HttpApiEventsTest {
         assertTrue(event.getIsBase64Encoded());
         assertEquals(Base64.getEncoder().encodeToString(binary), event.getBody());
         assertNull(event.getRequestContext().getAuthorizer());
+    }
+
+    @Test
+    void onlyTextTypesTravelAsTextAsApiGatewayPassesThem() {
+        byte[] form = "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        for (String text : List.of("application/json", "Application/JSON; charset=UTF-8", "text/plain", "text/csv",
+                "application/problem+json", "application/xml", "application/atom+xml", "application/javascript")) {
+            APIGatewayV2HTTPEvent event = EventJson.mapper().convertValue(events(form, text).httpEvent(null), APIGatewayV2HTTPEvent.class);
+            assertFalse(event.getIsBase64Encoded(), text);
+            assertEquals("{\"name\":\"x\"}", event.getBody(), text);
+        }
+        java.util.Arrays.asList("application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/octet-stream", "image/png", "application/jsonx", null).forEach(binary -> {
+            APIGatewayV2HTTPEvent event = EventJson.mapper().convertValue(events(form, binary).httpEvent(null), APIGatewayV2HTTPEvent.class);
+            assertTrue(event.getIsBase64Encoded(), String.valueOf(binary));
+            assertEquals(Base64.getEncoder().encodeToString(form), event.getBody(), String.valueOf(binary));
+        });
+    }
+
+    @Test
+    void aTextTypedBodyThatIsNotUtf8KeepsItsExactBytes() {
+        byte[] latin1 = "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+        APIGatewayV2HTTPEvent event = EventJson.mapper().convertValue(events(latin1, "application/json").httpEvent(null),
+                APIGatewayV2HTTPEvent.class);
+        assertTrue(event.getIsBase64Encoded());
+        assertEquals(Base64.getEncoder().encodeToString(latin1), event.getBody());
+    }
+
+    @Test
+    void theHeadersAreThoseApiGatewayPasses() {
+        Map<String, String> headers = EventJson.mapper().convertValue(events("{}".getBytes(StandardCharsets.UTF_8)).httpEvent(null),
+                APIGatewayV2HTTPEvent.class).getHeaders();
+        assertEquals("Bearer osk_x", headers.get("authorization"));
+        assertEquals("2", headers.get("content-length"));
+        assertEquals("application/json; charset=utf-8", headers.get("content-type"));
+        assertEquals("198.51.100.7, 127.0.0.1", headers.get("x-forwarded-for"));
+        assertEquals("3000", headers.get("x-forwarded-port"));
+        assertEquals("http", headers.get("x-forwarded-proto"));
+        assertTrue(headers.get("x-amzn-trace-id").matches("Root=1-[0-9a-f]{8}-[0-9a-f]{24}"), headers.get("x-amzn-trace-id"));
+        assertEquals(Long.toHexString(AT.getEpochSecond()), headers.get("x-amzn-trace-id").substring(7, 15));
+        assertFalse(headers.containsKey("connection") || headers.containsKey("upgrade"), "the connection's own headers stay");
+        assertEquals("0", EventJson.mapper().convertValue(events(new byte[0]).httpEvent(null), APIGatewayV2HTTPEvent.class)
+                .getHeaders().get("content-length"));
     }
 
     @Test

@@ -9,12 +9,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,6 +101,41 @@ class MainTest {
         Run badPort = main(Map.of(), "start-api", "--port", "many");
         assertEquals(Main.EXIT_USAGE, badPort.exit());
         assertTrue(badPort.err().contains("--port takes a number"), badPort.err());
+    }
+
+    @Test
+    void helpPrintsTheUsageAndExits0() {
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[] {"start-api", "--help"},
+                new String[] {"invoke", "--help"}, new String[] {"invoke", "GetMeFunction", "-h"}, new String[] {"help"})) {
+            Run run = main(Map.of(), args);
+            assertEquals(Main.EXIT_OK, run.exit(), String.join(" ", args));
+            assertTrue(run.out().startsWith("Usage:") && run.out().contains("--dynamodb-port"), run.out());
+            assertEquals("", run.err());
+        }
+    }
+
+    @Test
+    void anUnknownExtraArgumentIsAnError() {
+        for (String[] args : List.of(new String[] {"start-api", "now"}, new String[] {"start-api", "-p", "3000"},
+                new String[] {"operator-key", "extra"}, new String[] {"invoke", "GetMeFunction", "Other", "--event", "x"})) {
+            Run run = main(Map.of(), args);
+            assertEquals(Main.EXIT_USAGE, run.exit(), String.join(" ", args));
+            assertTrue(run.err().contains("Usage:"), run.err());
+        }
+    }
+
+    @Test
+    void aPortInUseSaysWhichOptionChoosesAnother() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String port = String.valueOf(taken.getLocalPort());
+            Run api = main(Map.of(), "start-api", "--port", port, "--template", ProjectFiles.TEMPLATE.toString());
+            assertEquals(Main.EXIT_USAGE, api.exit());
+            assertTrue(api.err().contains("in use") && api.err().contains("--port N"), api.err());
+            Run dynamo = main(Map.of(), "start-api", "--port", "0", "--dynamodb-port", port,
+                    "--template", ProjectFiles.TEMPLATE.toString());
+            assertEquals(Main.EXIT_USAGE, dynamo.exit());
+            assertTrue(dynamo.err().contains("in use") && dynamo.err().contains("--dynamodb-port N"), dynamo.err());
+        }
     }
 
     @Test
