@@ -80,6 +80,8 @@ final class ColdStart {
         World w = new World(db, root.resolve("template.yaml"), 2, 1, db.client());
         Map<String, String> env = new HashMap<>(db.lambdaEnvironment(w.table));
         env.put("OPERATOR_KEY_HASH", ApiKeys.hash(w.operatorKey));
+        // deployed, a paging function reads this secret from Secrets Manager once per container (in the snapshot)
+        env.put(orgshare.shared.Orgshare.ENV_CURSOR_SECRET, orgshare.shared.db.Cursors.newSecret());
         String classpath = functionsJar + java.io.File.pathSeparator + probeJar;
         List<Handler> handlers = handlers(w, settings);
         List<String> floorArgs = List.of(FloorProbe.class.getName(), Keys.merchant(w.partner.merchantId()), Keys.MERCHANT_SK);

@@ -3,6 +3,7 @@ package orgshare.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import orgshare.local.TemplateModel.HttpRoute;
 import orgshare.shared.auth.Caller;
+import orgshare.shared.service.MerchantService;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +34,12 @@ final class Routes {
         on("POST /merchants", (w, r) -> World.event(r, Caller.operator(),
                 "{\"cloudId\":\"" + World.CLOUD + "\",\"name\":\"Another merchant\"}", Map.of(), Map.of()));
         on(GET_ME, (w, r) -> World.event(r, w.partner, null, Map.of(), Map.of()));
-        on("POST /merchants/me/key", (w, r) -> World.event(r, w.newMerchant(), null, Map.of(), Map.of()));
+        on("POST /merchants/me/key", (w, r) -> {
+            MerchantService.MerchantView merchant = w.newMerchantView();
+            APIGatewayV2HTTPEvent event = World.event(r, Caller.merchant(merchant.merchantId(), World.CLOUD), null, Map.of(), Map.of());
+            event.setHeaders(Map.of("authorization", "Bearer " + merchant.apiKey()));
+            return event;
+        });
         on("POST /groups", (w, r) -> World.event(r, w.creator, "{\"name\":\"Another group\"}", Map.of(), Map.of()));
         on("GET /groups", (w, r) -> World.event(r, w.partner, null, Map.of(), Map.of()));
         on(GET_GROUP, (w, r) -> World.event(r, w.partner, null, Map.of("groupId", w.group), Map.of()));

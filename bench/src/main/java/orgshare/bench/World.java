@@ -164,9 +164,12 @@ final class World {
 
     /** A new merchant of the cloud (for a rotation, an invitation or a join). */
     Caller newMerchant() {
-        String id = app.merchants().create(Caller.operator(),
-                new MerchantService.CreateMerchant(CLOUD, "Merchant " + next())).merchantId();
-        return Caller.merchant(id, CLOUD);
+        return Caller.merchant(newMerchantView().merchantId(), CLOUD);
+    }
+
+    /** A new merchant with its key, for a request that presents it (a key rotation replaces the key presented). */
+    MerchantService.MerchantView newMerchantView() {
+        return app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant(CLOUD, "Merchant " + next()));
     }
 
     /** A merchant invited to the group, ready to join. */
