@@ -134,8 +134,14 @@ public final class FunctionInvoker {
         try {
             constructor = handlerClass.getConstructor(Orgshare.class);
         } catch (NoSuchMethodException e) {
-            throw new LocalRunnerException(function.logicalId() + ": " + handlerClass.getName()
-                    + " needs a public constructor taking " + Orgshare.class.getName() + " to run locally", e);
+            try {
+                // a function that uses no table (the API's description) has only Lambda's no-argument constructor
+                return handlerClass.getConstructor().newInstance();
+            } catch (ReflectiveOperationException none) {
+                throw new LocalRunnerException(function.logicalId() + ": " + handlerClass.getName()
+                        + " needs a public constructor taking " + Orgshare.class.getName()
+                        + ", or none when it uses no table, to run locally", e);
+            }
         }
         try {
             Map<String, String> environment = new HashMap<>(function.environment());

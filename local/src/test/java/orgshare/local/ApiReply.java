@@ -1,6 +1,7 @@
 package orgshare.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import orgshare.shared.testing.OpenApiContract;
 
 import java.io.IOException;
 import java.net.URI;
@@ -24,11 +25,19 @@ record ApiReply(int status, JsonNode json, String text) {
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(request::header);
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
+        java.util.Map<String, String> sent = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        sent.putAll(headers);
+        if (body != null) {
+            sent.putIfAbsent("Content-Type", "application/json"); // as a client of a JSON API sends it
         }
+        if (key != null) {
+            sent.put("Authorization", "Bearer " + key);
+        }
+        sent.forEach(request::header);
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        java.util.Map<String, String> received = new java.util.TreeMap<>();
+        response.headers().map().forEach((name, values) -> received.put(name, String.join(",", values)));
+        OpenApiContract.check(method, path, sent, body, response.statusCode(), received, response.body());
         JsonNode json = response.body().isEmpty() ? EventJson.mapper().nullNode() : EventJson.mapper().readTree(response.body());
         return new ApiReply(response.statusCode(), json, response.body());
     }

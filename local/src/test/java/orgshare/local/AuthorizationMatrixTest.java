@@ -172,6 +172,9 @@ class AuthorizationMatrixTest {
                     NO_KEY_401, BAD_KEY_401, CREATED, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR),
             row("GET", "/merchants/me", t -> get("/merchants/me"),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK),
+            // the API's description: public, the same for everyone, and nothing in it depends on the caller
+            row("GET", "/openapi.json", t -> get("/openapi.json"),
+                    OK, OK, OK, OK, OK, OK, OK, OK, OK),
             row("POST", "/merchants/me/key", t -> send("/merchants/me/key", null),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, CREATED, CREATED, CREATED, CREATED, CREATED, CREATED),
             row("PUT", "/records/{type}/{recordId}", t -> send("/records/note/N-" + unique(), "{\"text\":\"mine\"}"),

@@ -18,6 +18,11 @@ public final class ChangeRulesHandler extends ApiHandler {
     }
 
     @Override
+    protected boolean takesBody() {
+        return true;
+    }
+
+    @Override
     protected ApiResponse handle(ApiRequest request) {
         return ApiResponse.ok(app.rules().change(request.caller(), request.path("groupId"),
                 request.body(RuleService.RuleChanges.class)));

@@ -18,6 +18,11 @@ public final class CreateCloudHandler extends ApiHandler {
     }
 
     @Override
+    protected boolean takesBody() {
+        return true;
+    }
+
+    @Override
     protected ApiResponse handle(ApiRequest request) {
         return ApiResponse.created(app.clouds().register(request.caller(), request.body(CloudService.CreateCloud.class)));
     }

@@ -18,6 +18,11 @@ public final class CreateGroupHandler extends ApiHandler {
     }
 
     @Override
+    protected boolean takesBody() {
+        return true;
+    }
+
+    @Override
     protected ApiResponse handle(ApiRequest request) {
         return ApiResponse.created(app.groups().create(request.caller(), request.body(GroupService.CreateGroup.class),
                 request.idempotencyKey()));

@@ -18,6 +18,11 @@ public final class CreateMerchantHandler extends ApiHandler {
     }
 
     @Override
+    protected boolean takesBody() {
+        return true;
+    }
+
+    @Override
     protected ApiResponse handle(ApiRequest request) {
         return ApiResponse.created(app.merchants().create(request.caller(), request.body(MerchantService.CreateMerchant.class),
                 request.idempotencyKey()));

@@ -18,6 +18,11 @@ public final class InviteMemberHandler extends ApiHandler {
     }
 
     @Override
+    protected boolean takesBody() {
+        return true;
+    }
+
+    @Override
     protected ApiResponse handle(ApiRequest request) {
         return ApiResponse.created(app.memberships().invite(request.caller(), request.path("groupId"),
                 request.body(MembershipService.InviteMember.class)));

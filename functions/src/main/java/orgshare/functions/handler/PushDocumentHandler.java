@@ -18,6 +18,11 @@ public final class PushDocumentHandler extends ApiHandler {
     }
 
     @Override
+    protected boolean takesBody() {
+        return true;
+    }
+
+    @Override
     protected ApiResponse handle(ApiRequest request) {
         return ApiResponse.accepted(app.exchange().push(request.caller(), request.path("groupId"), request.path("ownerId"),
                 request.path("type"), request.rawBody(RecordService.MAX_BODY_BYTES), request.idempotencyKey()));

@@ -18,6 +18,11 @@ public final class PutRecordHandler extends ApiHandler {
     }
 
     @Override
+    protected boolean takesBody() {
+        return true;
+    }
+
+    @Override
     protected ApiResponse handle(ApiRequest request) {
         return ApiResponse.ok(app.records().put(request.caller(), request.path("type"), request.path("recordId"),
                 request.rawBody(RecordService.MAX_BODY_BYTES), request.idempotencyKey()));

@@ -38,6 +38,9 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             } else {
                 caller.requireMerchant();
             }
+            if (!takesBody() && ApiRequest.hasBody(event)) {
+                throw ApiException.validation("This route takes no body; send the request without one.");
+            }
             response = handle(new ApiRequest(event, caller, context));
         } catch (Throwable t) {
             failure = Errors.toApiException(t);
@@ -45,6 +48,14 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         }
         RequestLog.write(context, event, caller, response.status(), failure, System.nanoTime() - started, CountingClient.take());
         return response.toHttp();
+    }
+
+    /**
+     * Whether the route reads a body. One that does not refuses a request with one (400) rather than ignore it, so
+     * what the API accepts is what its description says it takes.
+     */
+    protected boolean takesBody() {
+        return false;
     }
 
     /** The handler's own step: read the input it needs, call one service method, say what to answer. */

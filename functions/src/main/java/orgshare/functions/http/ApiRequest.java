@@ -84,6 +84,12 @@ public final class ApiRequest {
         return Json.decodeRequest(rawBody(MAX_BODY_BYTES), type);
     }
 
+    /** Whether the event carries a body: anything but nothing. */
+    public static boolean hasBody(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        return body != null && !body.isEmpty();
+    }
+
     /**
      * The body as text, base64 decoded where API Gateway encoded it, refused with 413 above {@code maxBytes}, and
      * with 400 where it is not valid Unicode (invalid UTF-8, or an unpaired surrogate): never a replacement character.

@@ -3,6 +3,7 @@ package orgshare.functions.handler;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import orgshare.functions.HttpContract;
 import orgshare.functions.CapturingContext;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.Caller;
@@ -99,7 +100,8 @@ class BodyRefusalPropertyTest {
             String document = json.document().text();
             Bent bent = bend(random, document);
             Route route = routes.get(random.nextInt(routes.size()));
-            APIGatewayV2HTTPResponse response = route.handler().handleRequest(route.event(bent.body(), bent.base64()), context);
+            APIGatewayV2HTTPEvent sent = route.event(bent.body(), bent.base64());
+            APIGatewayV2HTTPResponse response = HttpContract.checked(sent, route.handler().handleRequest(sent, context));
             String code = response.getStatusCode() >= 400 ? json(response).path("error").path("code").asText() : "";
             tried.merge(bent.how().replaceAll(" .*", ""), 1, Integer::sum);
             boolean fieldFirst = route.bindsFields() && bent.how().startsWith("truncated") && "VALIDATION_FAILED".equals(code);

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import orgshare.functions.HttpContract;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.service.CloudService;
@@ -156,7 +157,7 @@ class HandlerInputTest {
 
         List<String> before = TableSnapshot.of(app.table().client(), app.table().name());
         for (Case c : cases) {
-            APIGatewayV2HTTPResponse response = c.handler().handleRequest(c.event(), null);
+            APIGatewayV2HTTPResponse response = HttpContract.checked(c.event(), c.handler().handleRequest(c.event(), null));
             assertEquals(c.status(), response.getStatusCode(), c.label() + ": " + response.getBody());
             assertEquals("application/json", response.getHeaders().get("content-type"), c.label());
             JsonNode body = json(response);

@@ -119,7 +119,7 @@ public final class Validate {
         if (raw == null) {
             return DEFAULT_PAGE_SIZE;
         }
-        if (!raw.matches("[0-9]{1,4}")) {
+        if (!raw.matches("[1-9][0-9]{0,3}")) { // as the description says: an integer, no sign, no leading zero
             throw ApiException.validation("'limit' must be a whole number from 1 to " + MAX_PAGE_SIZE + ".");
         }
         int limit = Integer.parseInt(raw);
