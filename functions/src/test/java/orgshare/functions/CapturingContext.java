@@ -12,10 +12,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A Lambda context whose logger keeps every line, so tests can read what a handler logged. */
 public final class CapturingContext implements Context {
     private final String requestId;
+    private final int remainingMillis;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     public CapturingContext(String requestId) {
+        this(requestId, 10_000);
+    }
+
+    /** A context whose invocation has {@code remainingMillis} left, whenever asked. */
+    public CapturingContext(String requestId, int remainingMillis) {
         this.requestId = requestId;
+        this.remainingMillis = remainingMillis;
     }
 
     public List<String> lines() {
@@ -64,7 +71,7 @@ public final class CapturingContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return 10_000;
+        return remainingMillis;
     }
 
     @Override

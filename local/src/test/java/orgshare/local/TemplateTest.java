@@ -109,6 +109,9 @@ class TemplateTest {
         }
         assertEquals(OPERATOR.hash(),
                 template.requireFunction(authorizer.functionId()).environment().get(Orgshare.ENV_OPERATOR_KEY_HASH));
+        // no cached answers: a rotated or revoked key is refused from the very next request
+        assertEquals("0", String.valueOf(at(template.resources().get("HttpApi"), "Properties", "Auth", "Authorizers",
+                "KeyAuthorizer", "Identity", "ReauthorizeEvery")));
     }
 
     @Test

@@ -13,6 +13,7 @@ import orgshare.shared.service.MembershipService;
 import orgshare.shared.service.MerchantService;
 import orgshare.shared.service.RuleService;
 import orgshare.shared.testing.DynamoDbLocal;
+import orgshare.shared.testing.SeededRun;
 import orgshare.shared.testing.RandomJson;
 import orgshare.shared.testing.TableSnapshot;
 import org.junit.jupiter.api.Test;
@@ -36,13 +37,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bent into bodies that are not valid Unicode JSON (invalid UTF-8 bytes, unpaired surrogates raw or escaped,
  * truncation), sent as text or base64-encoded to every route that reads a body. Each must get 400 MALFORMED_JSON
  * and leave the table as it was; the unbent document is accepted. (A truncated body sent to a route that binds named
- * fields may instead get VALIDATION_FAILED: the binding refuses a wrong field before it reaches the cut.) Reproduce a run with
- * {@code -Dorgshare.bodies.seed=<seed>}; {@code orgshare.bodies.cases} and {@code orgshare.bodies.millis} bound it.
+ * fields may instead get VALIDATION_FAILED: the binding refuses a wrong field before it reaches the cut.) A fixed number
+ * of cases from a seed: reproduce a run with {@code -Dorgshare.refusals.seed=<seed>}, {@code -Dorgshare.refusals.cases=<n>}.
  */
 class BodyRefusalPropertyTest {
-    private static final long SEED = Long.getLong("orgshare.bodies.seed", 20261210L);
-    private static final int MAX_CASES = Integer.getInteger("orgshare.bodies.cases", 600);
-    private static final long BUDGET_MS = Long.getLong("orgshare.bodies.millis", 3_000L);
+    private static final SeededRun RUN = SeededRun.of("orgshare.refusals", 20261210L, 600, 120_000L);
+    private static final long SEED = RUN.seed();
 
     /** Byte sequences no UTF-8 decoder may accept: stray continuations, overlongs, encoded surrogates, beyond U+10FFFF. */
     private static final List<byte[]> INVALID_UTF8 = List.of(
@@ -89,14 +89,14 @@ class BodyRefusalPropertyTest {
                         Map.of("groupId", group), true));
         CapturingContext context = new CapturingContext("bodies");
 
-        Random random = new Random(SEED);
+        Random random = RUN.random();
         RandomJson json = new RandomJson(random, List.of("name", "expectedVersion", "total"));
         Map<String, Integer> tried = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         List<String> before = TableSnapshot.of(app.table().client(), app.table().name());
-        long deadline = System.nanoTime() + BUDGET_MS * 1_000_000L;
         int cases = 0;
-        for (; cases < MAX_CASES && (cases < 50 || System.nanoTime() < deadline); cases++) {
+        for (; cases < RUN.cases(); cases++) {
+            RUN.check(cases);
             String document = json.document().text();
             Bent bent = bend(random, document);
             Route route = routes.get(random.nextInt(routes.size()));

@@ -23,7 +23,10 @@ import orgshare.shared.service.GroupService;
 import orgshare.shared.service.MembershipService;
 import orgshare.shared.service.MerchantService;
 import orgshare.shared.service.RuleService;
+import orgshare.shared.ids.SeededIds;
 import orgshare.shared.testing.DynamoDbLocal;
+import orgshare.shared.testing.ManualClock;
+import orgshare.shared.testing.SeededRun;
 import orgshare.shared.testing.TableSnapshot;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -45,6 +48,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -65,13 +70,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 2xx, or a 4xx in the one error shape with a message that leaks nothing, and a refused call must write nothing.
  * Then a table of bad input for every route, each with its exact status and code; then the authorizer's own fuzz.
  *
- * <p>Reproduce a run with {@code -Dorgshare.fuzz.seed=<seed>}; {@code orgshare.fuzz.millis} and
- * {@code orgshare.fuzz.cases} bound it (15 s or 5000 cases by default, whichever comes first).
+ * <p>The seed decides every case, and the world's IDs and timestamps too (a ticking clock, seeded IDs), so a run
+ * reaches the same cases on any machine. Reproduce a run with {@code -Dorgshare.fuzz.seed=<seed>};
+ * {@code -Dorgshare.fuzz.cases=<n>} sets how many (700 by default). A safety cap fails a run that takes too long.
  */
 class HandlerFuzzTest {
-    private static final long SEED = Long.getLong("orgshare.fuzz.seed", 20261125L);
-    private static final long BUDGET_MS = Long.getLong("orgshare.fuzz.millis", 15_000L);
-    private static final int MAX_CASES = Integer.getInteger("orgshare.fuzz.cases", 5_000);
+    private static final SeededRun RUN = SeededRun.of("orgshare.fuzz", 20261125L, 700, 300_000L);
     /** Refused calls checked by one pair of table snapshots, while nothing else writes. */
     private static final int SNAPSHOT_BATCH = 8;
     private static final int MAX_REPORTED = 25;
@@ -107,7 +111,7 @@ class HandlerFuzzTest {
             handlers.put(route.key(), httpHandler(route.handlerClass(), w.app));
         }
         Map<String, JsonNode> samples = sampleEvents(routes);
-        Fuzzer fuzz = new Fuzzer(new Random(SEED), w, samples);
+        Fuzzer fuzz = new Fuzzer(RUN.random(), w, samples);
         CapturingContext context = new CapturingContext("fuzz-request");
 
         Map<Integer, Integer> statuses = new TreeMap<>();
@@ -132,11 +136,11 @@ class HandlerFuzzTest {
         List<Pending> pending = new ArrayList<>();
 
         long started = System.nanoTime();
-        long deadline = started + BUDGET_MS * 1_000_000L;
         int cases = 0;
         // a warm-up round: every route's unmutated event once, so deep state (and which GET routes write) is known early
         List<Route> order = new ArrayList<>(routes);
-        while (cases < MAX_CASES && (cases < routes.size() || System.nanoTime() < deadline)) {
+        while (cases < RUN.cases()) {
+            RUN.check(cases);
             Route route;
             FuzzEvent fe;
             if (cases < routes.size()) {
@@ -239,7 +243,7 @@ class HandlerFuzzTest {
         Set<String> expected = new TreeSet<>();
         routes.forEach(r -> expected.add(simpleName(r.handlerClass())));
         System.out.printf(Locale.ROOT, "FUZZ seed=%d cases=%d in %d ms (%.0f/s), handlers hit %d of %d, snapshots %d, rebuilds %d%n",
-                SEED, cases, millis, cases * 1000.0 / Math.max(1, millis), hit.size(), expected.size(), snapshots, rebuilds);
+                RUN.seed(), cases, millis, cases * 1000.0 / Math.max(1, millis), hit.size(), expected.size(), snapshots, rebuilds);
         System.out.printf(Locale.ROOT, "FUZZ time in handlers %d ms, in snapshots %d ms, table now %d items%n",
                 handlerNanos / 1_000_000, snapshotNanos / 1_000_000, w.snapshot().size());
         System.out.println("FUZZ status histogram: " + statuses);
@@ -1739,7 +1743,7 @@ class HandlerFuzzTest {
         @SuppressWarnings("unchecked")
         RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> authorizer =
                 (RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse>) instantiate(authorizerClass, app);
-        Random rnd = new Random(SEED + 1);
+        Random rnd = new Random(RUN.seed() + 1);
         List<String> before = TableSnapshot.of(app.table().client(), app.table().name());
         long writesBefore = writes.count();
         Map<String, Integer> outcomes = new TreeMap<>();
@@ -1959,7 +1963,9 @@ class HandlerFuzzTest {
 
         static World build() {
             WriteCounter writes = new WriteCounter();
-            World w = new World(DynamoDbLocal.newApp(DynamoDbLocal.client(writes), Map.of()), writes);
+            ManualClock clock = ManualClock.ticking(Instant.parse("2026-11-25T09:00:00Z"), Duration.ofMillis(1));
+            World w = new World(DynamoDbLocal.newApp(DynamoDbLocal.client(writes), Map.of(), clock,
+                    new SeededIds(clock, RUN.seed())), writes);
             w.populate();
             return w;
         }
@@ -2272,7 +2278,7 @@ class HandlerFuzzTest {
     // What every answer must be
     // ------------------------------------------------------------------------------------------------------------
 
-    /** The contract of DESIGN.md section 3 for an answer to input alone; an empty list means it holds. */
+    /** What the README promises of every answer ("Errors"), checked for an answer to input alone; an empty list means it holds. */
     private static List<String> check(APIGatewayV2HTTPResponse response) {
         List<String> v = new ArrayList<>();
         if (response == null) {

@@ -1,6 +1,6 @@
 package orgshare.shared.db;
 
-/** Key values of every item kind, in one place (DESIGN.md section 2). Inputs are validated before they get here. */
+/** Key values of every item kind, in one place (the README's "One table"). Inputs are validated before they get here. */
 public final class Keys {
     public static final String CLOUD_SK = "CLOUD";
     public static final String MERCHANT_SK = "MERCHANT";

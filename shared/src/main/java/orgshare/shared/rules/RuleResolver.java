@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * DESIGN.md's resolution: of the rules an owner set, the most specific one that names the partner and the type
+ * The README's resolution ("Rules and exchange"): of the rules an owner set, the most specific one that names the partner and the type
  * wins, in the order (partner, type), (partner, *), (*, type), (*, *); its scope holds even where a broader rule
  * grants more (so NONE hides), and no rule at all means NONE. No AWS here: the caller passes the candidate rules.
  */

@@ -27,8 +27,9 @@ import java.util.function.Supplier;
 
 /**
  * The membership lifecycle. Every state change is one conditional write or one transaction whose conditions
- * (group ACTIVE, caller's role, member state) make the races of DESIGN.md impossible; the member count changes in
- * the same transaction as the member items, so it cannot drift. A read happens only to explain a refusal.
+ * (group ACTIVE, caller's role, member state) make the races impossible: no join lands after a dissolve, an
+ * invitation is joined once, a member leaves once; the member count changes in the same transaction as the member
+ * items, so it cannot drift. A read happens only to explain a refusal.
  */
 public final class MembershipService {
     public record InviteMember(String merchantId) {

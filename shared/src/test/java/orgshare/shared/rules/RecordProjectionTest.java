@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** DESIGN.md §1 "Read scopes" and "Row filter", applied to one record body. */
+/** The README's scopes (NONE, SUMMARY, FIELDS, FULL) and row filter (equality on top-level string fields), applied to one record body. */
 class RecordProjectionTest {
     private static final JsonNodeFactory NODES = Json.mapper().getNodeFactory();
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** DESIGN.md §1 "Resolution": most specific of (partner, type), (partner, *), (*, type), (*, *) wins as a whole. */
+/** The README's resolution: the most specific of (partner, type), (partner, *), (*, type), (*, *) wins as a whole. */
 class RuleResolverTest {
     private static final String OWNER = "OWNER";
     private static final String PARTNER = "PARTNER";

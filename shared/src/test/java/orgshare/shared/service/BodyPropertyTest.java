@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.json.Json;
 import orgshare.shared.testing.RandomJson;
+import orgshare.shared.testing.SeededRun;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 
 import static orgshare.shared.service.ExchangeFixture.rule;
@@ -24,13 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Seeded property test, against DynamoDB Local: random valid documents (see {@link RandomJson}) stored as records
  * and pushed, then read back by their owner, pulled under FULL, FIELDS and SUMMARY, and read from the inbox. What
  * comes back must be the same JSON value with every number spelled as sent, compared token by token (never with
- * JsonNode.equals, under which 12.50 equals 12.5). Reproduce a run with {@code -Dorgshare.bodies.seed=<seed>};
- * {@code orgshare.bodies.cases} and {@code orgshare.bodies.millis} bound it.
+ * JsonNode.equals, under which 12.50 equals 12.5). A fixed number of cases from a seed: reproduce a run with
+ * {@code -Dorgshare.bodies.seed=<seed>}, {@code -Dorgshare.bodies.cases=<n>}.
  */
 class BodyPropertyTest {
-    private static final long SEED = Long.getLong("orgshare.bodies.seed", 20261210L);
-    private static final int MAX_CASES = Integer.getInteger("orgshare.bodies.cases", 300);
-    private static final long BUDGET_MS = Long.getLong("orgshare.bodies.millis", 4_000L);
+    private static final SeededRun RUN = SeededRun.of("orgshare.bodies", 20261210L, 300, 120_000L);
+    private static final long SEED = RUN.seed();
     private static final List<String> FIELDS = List.of("total", "lines", "note");
     private static final String TYPE = "doc";
     /** Every fifth document is also pushed into the owner's inbox. */
@@ -49,11 +48,11 @@ class BodyPropertyTest {
                 rule(owner, fields, TYPE, "FIELDS", FIELDS, null, false),
                 rule(owner, summary, TYPE, "SUMMARY"));
 
-        RandomJson json = new RandomJson(new Random(SEED), List.of("total", "lines", "note", "qty", "price"));
+        RandomJson json = new RandomJson(RUN.random(), List.of("total", "lines", "note", "qty", "price"));
         Map<String, RandomJson.Document> stored = new LinkedHashMap<>();
         Map<String, RandomJson.Document> pushed = new HashMap<>();
-        long deadline = System.nanoTime() + BUDGET_MS * 1_000_000L;
-        for (int i = 0; i < MAX_CASES && (i < 20 || System.nanoTime() < deadline); i++) {
+        for (int i = 0; i < RUN.cases(); i++) {
+            RUN.check(i);
             RandomJson.Document document = json.document();
             String recordId = String.format("R-%05d", i);
             f.put(owner, TYPE, recordId, document.text());

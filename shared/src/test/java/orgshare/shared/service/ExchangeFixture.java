@@ -20,7 +20,12 @@ final class ExchangeFixture {
     final Caller creator;
 
     ExchangeFixture(ExecutionInterceptor... interceptors) {
-        app = DynamoDbLocal.newApp(DynamoDbLocal.client(interceptors), Map.of());
+        this(DynamoDbLocal.newApp(DynamoDbLocal.client(interceptors), Map.of()));
+    }
+
+    /** On an application of the test's own making (a clock it moves, say). */
+    ExchangeFixture(Orgshare app) {
+        this.app = app;
         app.clouds().register(Caller.operator(), new CloudService.CreateCloud("acme", "Acme"));
         creator = merchant("Creator");
     }

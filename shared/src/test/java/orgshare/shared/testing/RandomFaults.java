@@ -10,9 +10,12 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +29,7 @@ public final class RandomFaults implements ExecutionInterceptor {
     private final double rate;
     private final Map<Kind, AtomicInteger> injected = new ConcurrentHashMap<>();
     private volatile boolean armed;
+    private final Queue<String> answersToLose = new ConcurrentLinkedQueue<>();
 
     public RandomFaults(long seed, double rate) {
         this.random = new Random(seed);
@@ -34,6 +38,14 @@ public final class RandomFaults implements ExecutionInterceptor {
 
     public void arm(boolean on) {
         armed = on;
+    }
+
+    /**
+     * The answers to the next calls of these operations, in this order, are lost after the table applied them, armed
+     * or not: each once.
+     */
+    public void loseNextAnswersOf(String... operations) {
+        answersToLose.addAll(List.of(operations));
     }
 
     public Map<Kind, Integer> injected() {
@@ -75,7 +87,9 @@ public final class RandomFaults implements ExecutionInterceptor {
 
     @Override
     public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-        if (roll(rate / 3)) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        boolean chosen = operation.equals(answersToLose.peek()) && answersToLose.remove(operation);
+        if (chosen || roll(rate / 3)) {
             count(Kind.LOST_ANSWER);
             throw ApiCallTimeoutException.create("injected timeout after the write was applied");
         }
