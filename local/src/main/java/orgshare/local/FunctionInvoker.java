@@ -33,7 +33,7 @@ public final class FunctionInvoker {
     private final DynamoDbClient client;
     private final Supplier<String> ids;
     private final ConcurrentMap<String, WarmHandler> warm = new ConcurrentHashMap<>();
-    private final String cursorSecret;
+    private final LocalSecrets secrets;
 
     /** A built handler and the reader of its input type, its deserializers resolved once. */
     private record WarmHandler(LambdaFunction function, RequestHandler<Object, Object> handler, JavaType inputType,
@@ -56,23 +56,22 @@ public final class FunctionInvoker {
 
     /** On a fresh cursor secret: cursors work for as long as this invoker lives. */
     public FunctionInvoker(TemplateModel template, DynamoDbClient client) {
-        this(template, client, LocalSecrets.cursorSecret(null), null);
+        this(template, client, LocalSecrets.fresh(), null);
     }
 
     /**
-     * {@code cursorSecret} stands for the Secrets Manager secret a deployment keeps: a function whose template
-     * environment names it ({@value Orgshare#ENV_CURSOR_SECRET_ARN}) gets its value as
-     * {@value Orgshare#ENV_CURSOR_SECRET}, and a function that does not cannot read it, as deployed.
+     * {@code secrets} stand for the Secrets Manager secrets a deployment keeps: a function whose template environment
+     * names one gets its value, and a function that does not cannot read it, as deployed.
      */
-    public FunctionInvoker(TemplateModel template, DynamoDbClient client, String cursorSecret) {
-        this(template, client, cursorSecret, null);
+    public FunctionInvoker(TemplateModel template, DynamoDbClient client, LocalSecrets secrets) {
+        this(template, client, secrets, null);
     }
 
     /** With {@code ids} making the IDs the functions create (null: fresh ones, as deployed). */
-    FunctionInvoker(TemplateModel template, DynamoDbClient client, String cursorSecret, Supplier<String> ids) {
+    FunctionInvoker(TemplateModel template, DynamoDbClient client, LocalSecrets secrets, Supplier<String> ids) {
         this.template = template;
         this.client = client;
-        this.cursorSecret = cursorSecret;
+        this.secrets = secrets;
         this.ids = ids;
     }
 
@@ -145,9 +144,7 @@ public final class FunctionInvoker {
         }
         try {
             Map<String, String> environment = new HashMap<>(function.environment());
-            if (environment.containsKey(Orgshare.ENV_CURSOR_SECRET_ARN)) {
-                environment.put(Orgshare.ENV_CURSOR_SECRET, cursorSecret);
-            }
+            secrets.giveTo(environment);
             Orgshare app = ids == null ? Orgshare.create(client, environment)
                     : Orgshare.create(client, environment, Clock.systemUTC(), ids);
             return constructor.newInstance(app);

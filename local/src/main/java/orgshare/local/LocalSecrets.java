@@ -1,6 +1,8 @@
 package orgshare.local;
 
+import orgshare.shared.Orgshare;
 import orgshare.shared.db.Cursors;
+import orgshare.shared.federation.FederationKey;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,27 +11,60 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The secrets a deployment keeps in Secrets Manager, for a local run: made once and kept in the data folder (owner-only),
- * so cursors handed out before a restart keep working; without a data folder, fresh for each run.
+ * The secrets a deployment keeps in Secrets Manager, for a local run: made once and kept in the data folder
+ * (owner-only), so cursors and the federation identity survive a restart; without a data folder, fresh for each run.
+ * {@value #FEDERATION_KEY_VARIABLE} chooses the federation secret instead.
  */
-public final class LocalSecrets {
+public record LocalSecrets(String cursorSecret, String federationSecret) {
     static final String CURSOR_SECRET_FILE = "cursor-secret";
+    static final String FEDERATION_SECRET_FILE = "federation-key";
+    public static final String FEDERATION_KEY_VARIABLE = "ORGSHARE_FEDERATION_KEY";
 
-    private LocalSecrets() {
+    /** Fresh secrets, for as long as the process lives. */
+    public static LocalSecrets fresh() {
+        return new LocalSecrets(Cursors.newSecret(), FederationKey.newSecret());
     }
 
-    /** The secret that seals page cursors: kept in {@code dataDir}, or a fresh one where there is none. */
-    public static String cursorSecret(Path dataDir) {
-        if (dataDir == null) {
-            return Cursors.newSecret();
+    /** The run's secrets: kept in {@code dataDir} (or fresh without one); the environment may name the federation key. */
+    public static LocalSecrets forRun(Path dataDir, Map<String, String> env) {
+        String federation = env.get(FEDERATION_KEY_VARIABLE);
+        if (federation != null && !federation.isBlank()) {
+            if (federation.strip().length() < 32) {
+                throw new LocalRunnerException(FEDERATION_KEY_VARIABLE + " must be at least 32 characters (make one with federation-key)");
+            }
+            federation = federation.strip();
+        } else {
+            federation = kept(dataDir, FEDERATION_SECRET_FILE, FederationKey::newSecret);
         }
-        Path file = dataDir.resolve(CURSOR_SECRET_FILE);
+        return new LocalSecrets(kept(dataDir, CURSOR_SECRET_FILE, Cursors::newSecret), federation);
+    }
+
+    /**
+     * A function whose template environment names a secret's ARN gets the secret's value under the variable the
+     * application reads locally, as a deployed function may read that secret and no other.
+     */
+    public void giveTo(Map<String, String> environment) {
+        if (environment.containsKey(Orgshare.ENV_CURSOR_SECRET_ARN)) {
+            environment.put(Orgshare.ENV_CURSOR_SECRET, cursorSecret);
+        }
+        if (environment.containsKey(Orgshare.ENV_FEDERATION_KEY_SECRET_ARN)) {
+            environment.put(Orgshare.ENV_FEDERATION_KEY_SECRET, federationSecret);
+        }
+    }
+
+    private static String kept(Path dataDir, String name, Supplier<String> fresh) {
+        if (dataDir == null) {
+            return fresh.get();
+        }
+        Path file = dataDir.resolve(name);
         try {
             Files.createDirectories(dataDir);
             if (!Files.exists(file)) {
-                writeOwnerOnly(file, Cursors.newSecret());
+                writeOwnerOnly(file, fresh.get());
             }
             String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (secret.length() < 32) {
@@ -37,7 +72,7 @@ public final class LocalSecrets {
             }
             return secret;
         } catch (IOException e) {
-            throw new LocalRunnerException("Cannot keep the cursor secret in " + file + ": " + e.getMessage(), e);
+            throw new LocalRunnerException("Cannot keep a secret in " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -50,5 +85,10 @@ public final class LocalSecrets {
             Files.createFile(file);
         }
         Files.writeString(file, secret, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalSecrets[hidden]"; // a record prints its components; secrets must not reach a log by accident
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import orgshare.local.CommandLine.UsageException;
 import orgshare.local.FunctionInvoker.FunctionFailedException;
 import orgshare.local.TemplateModel.HttpRoute;
+import orgshare.shared.federation.FederationKey;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +39,8 @@ public final class Main {
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             "invoke", Set.of("event", "data", "template", "ids", "bearer"),
             "start-api", Set.of("port", "host", "data", "template", "schedule-every", "dynamodb-port"),
-            "operator-key", Set.of());
+            "operator-key", Set.of(),
+            "federation-key", Set.of());
 
     static final String USAGE = """
             Usage:
@@ -47,6 +49,7 @@ public final class Main {
               java -jar local/target/orgshare-local.jar invoke <FunctionLogicalId> --event <file> [--data DIR]
                   [--ids ID,...] [--bearer KEY] [--template template.yaml]
               java -jar local/target/orgshare-local.jar operator-key
+              java -jar local/target/orgshare-local.jar federation-key
               java -jar local/target/orgshare-local.jar --help
 
               --port N              the API's port (default 3000)
@@ -96,6 +99,7 @@ public final class Main {
             return switch (line.command()) {
                 case "invoke" -> invoke(line);
                 case "start-api" -> startApi(line);
+                case "federation-key" -> federationKey(line);
                 default -> operatorKey(line);
             };
         } catch (UsageException e) {
@@ -122,7 +126,7 @@ public final class Main {
         try (Session session = openSession(line)) {
             session.template().requireFunction(functionId);
             JsonNode output = new FunctionInvoker(session.template(), session.dynamo().client(),
-                    LocalSecrets.cursorSecret(session.data()), ids).invoke(functionId, event);
+                    LocalSecrets.forRun(session.data(), env), ids).invoke(functionId, event);
             out.println(output.toString());
             if (ids.unused() > 0) {
                 err.println("warning: " + functionId + " made fewer IDs than --ids names; " + ids.unused() + " unused");
@@ -153,7 +157,7 @@ public final class Main {
         Session session = openSession(line);
         // one invoker for requests and schedules: one warm handler per function, as in one container
         FunctionInvoker invoker = new FunctionInvoker(session.template(), session.dynamo().client(),
-                LocalSecrets.cursorSecret(session.data()));
+                LocalSecrets.forRun(session.data(), env));
         LocalApi api;
         URI dynamoEndpoint;
         try {
@@ -227,6 +231,18 @@ public final class Main {
         out.println("  " + key.hash());
         out.println("Deploy with:");
         out.println("  sam deploy --parameter-overrides " + OperatorKey.TEMPLATE_PARAMETER + "=" + key.hash());
+        return EXIT_OK;
+    }
+
+    private int federationKey(CommandLine line) {
+        line.allowPositionals(0);
+        String secret = FederationKey.newSecret();
+        FederationKey key = FederationKey.fromSecret(() -> secret);
+        out.println("Federation secret (keep it secret; the key pair is derived from it; shown only now):");
+        out.println("  " + secret);
+        out.println("Public key:  " + key.publicKeyText());
+        out.println("Fingerprint: " + key.fingerprint() + "   (what the operators of peer clouds register)");
+        out.println("Use it locally with " + LocalSecrets.FEDERATION_KEY_VARIABLE + "=<secret>; deployed, the stack makes its own.");
         return EXIT_OK;
     }
 

@@ -175,6 +175,9 @@ class AuthorizationMatrixTest {
             // the API's description: public, the same for everyone, and nothing in it depends on the caller
             row("GET", "/openapi.json", t -> get("/openapi.json"),
                     OK, OK, OK, OK, OK, OK, OK, OK, OK),
+            // what this deployment tells other clouds about itself: public too
+            row("GET", "/federation/identity", t -> get("/federation/identity"),
+                    OK, OK, OK, OK, OK, OK, OK, OK, OK),
             row("POST", "/merchants/me/key", t -> send("/merchants/me/key", null),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, CREATED, CREATED, CREATED, CREATED, CREATED, CREATED),
             row("PUT", "/records/{type}/{recordId}", t -> send("/records/note/N-" + unique(), "{\"text\":\"mine\"}"),

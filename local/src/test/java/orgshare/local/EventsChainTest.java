@@ -63,7 +63,7 @@ class EventsChainTest {
         // one engine on the data folder for the whole chain, as invoke opens it (DynamoDB Local does not let go of a
         // file in the same process at once; separate invoke processes, as the README runs them, do)
         Map<String, String> shell = new HashMap<>();
-        String cursorSecret = LocalSecrets.cursorSecret(data);
+        LocalSecrets secrets = LocalSecrets.forRun(data, Map.of());
         try (LocalDynamo dynamo = LocalDynamo.persistent(data)) {
             for (Step step : steps) {
                 String label = step.functionId() + " " + step.event().getFileName();
@@ -74,7 +74,7 @@ class EventsChainTest {
                     assertTrue(shell.containsKey(step.bearer()), label + ": $" + step.bearer() + " is set by an earlier line");
                 }
                 JsonNode event = HttpApiEvents.presentingKey(sample, step.bearer() == null ? null : shell.get(step.bearer()));
-                JsonNode output = new FunctionInvoker(template, dynamo.client(), cursorSecret, ids).invoke(step.functionId(), event);
+                JsonNode output = new FunctionInvoker(template, dynamo.client(), secrets, ids).invoke(step.functionId(), event);
                 if (step.keyInto() != null) {
                     String key = EventJson.mapper().readTree(output.get("body").asText()).path("apiKey").asText(null);
                     assertNotNull(key, label + " answers the new merchant's API key: " + output);

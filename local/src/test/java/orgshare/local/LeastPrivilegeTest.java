@@ -200,9 +200,14 @@ class LeastPrivilegeTest {
                 told.add(function.logicalId());
             }
             Set<Grant> reads = secretReads.getOrDefault(function.logicalId(), Set.of());
-            Set<Grant> expected = told.contains(function.logicalId())
-                    ? Set.of(new Grant("secretsmanager:GetSecretValue", "secret CursorSecret")) : Set.of();
-            assertEquals(expected, reads, function.logicalId() + "'s secret grants");
+            Set<Grant> expected = new TreeSet<>();
+            if (told.contains(function.logicalId())) {
+                expected.add(new Grant("secretsmanager:GetSecretValue", "secret CursorSecret"));
+            }
+            if (function.environment().containsKey(Orgshare.ENV_FEDERATION_KEY_SECRET_ARN)) {
+                expected.add(new Grant("secretsmanager:GetSecretValue", "secret FederationKeySecret"));
+            }
+            assertEquals(expected, reads, function.logicalId() + "'s secret grants: each secret it is told of, no other");
         }
         assertEquals(new TreeSet<>(functionsThatPaged), told, "told where the secret is = handed out cursors");
     }
@@ -381,8 +386,9 @@ class LeastPrivilegeTest {
         call(403, "POST", "/merchants", supplier.key(), "{\"cloudId\":\"acme\",\"name\":\"X\"}");
         call(403, "POST", "/clouds", supplier.key(), "{\"cloudId\":\"other\",\"name\":\"Other\"}");
 
-        // the API's description needs no key and no table
+        // the API's description needs no key and no table; the federation identity no key, and names the cloud
         assertEquals("3.0.3", call(200, "GET", "/openapi.json", null, null).json().get("openapi").asText());
+        assertEquals("acme", call(200, "GET", "/federation/identity", null, null).json().get("cloudIds").get(0).asText());
 
         // the authorizer: no key, a malformed one, a well-formed unknown one, a merchant's, the operator's
         call(401, "GET", "/merchants/me", null, null);

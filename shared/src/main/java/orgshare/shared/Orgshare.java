@@ -3,6 +3,8 @@ package orgshare.shared;
 import orgshare.shared.db.Clients;
 import orgshare.shared.db.CountingClient;
 import orgshare.shared.db.Cursors;
+import orgshare.shared.federation.FederationKey;
+import orgshare.shared.federation.FederationService;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.ids.Ids;
@@ -38,6 +40,10 @@ public final class Orgshare {
     public static final String ENV_CURSOR_SECRET_ARN = "CURSOR_SECRET_ARN";
     /** Local runs and tests: that secret's value itself. */
     public static final String ENV_CURSOR_SECRET = "CURSOR_SECRET";
+    /** Deployed: the Secrets Manager secret the federation key is derived from (given to the functions that sign). */
+    public static final String ENV_FEDERATION_KEY_SECRET_ARN = "FEDERATION_KEY_SECRET_ARN";
+    /** Local runs and tests: that secret's value itself. */
+    public static final String ENV_FEDERATION_KEY_SECRET = "FEDERATION_KEY_SECRET";
 
     private final OrgTable table;
     private final Clock clock;
@@ -53,6 +59,7 @@ public final class Orgshare {
     private final AuditService audit;
     private final ExchangeService exchange;
     private final InboxService inbox;
+    private final FederationService federation;
 
     private Orgshare(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
         String tableName = env.get(ENV_TABLE_NAME);
@@ -75,6 +82,8 @@ public final class Orgshare {
         this.rules = new RuleService(table, groups, audit, clock, ids, cursors);
         this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency);
         this.inbox = new InboxService(table, cursors);
+        this.federation = new FederationService(table, FederationKey.fromSecret(
+                DeploymentSecrets.fromEnvironment(env, ENV_FEDERATION_KEY_SECRET, ENV_FEDERATION_KEY_SECRET_ARN)));
     }
 
     private static final class FromEnvironment {
@@ -109,6 +118,7 @@ public final class Orgshare {
         }
         Json.decodeTree(Json.encode(Map.of("primed", List.of(1, "two", true))));
         cursors.prime(); // a function that pages a list reads its secret before the snapshot, once
+        federation.key().prime(); // and one that signs, its federation key
     }
 
     public OrgTable table() {
@@ -161,5 +171,9 @@ public final class Orgshare {
 
     public InboxService inbox() {
         return inbox;
+    }
+
+    public FederationService federation() {
+        return federation;
     }
 }

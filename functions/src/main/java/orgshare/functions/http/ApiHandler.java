@@ -32,11 +32,14 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         ApiResponse response;
         ApiException failure = null;
         try {
-            caller = ApiRequest.callerOf(event).requireAuthenticated();
-            if (access == Access.OPERATOR) {
-                caller.requireOperator();
-            } else {
-                caller.requireMerchant();
+            caller = ApiRequest.callerOf(event);
+            if (access != Access.ANYONE) {
+                caller.requireAuthenticated();
+                if (access == Access.OPERATOR) {
+                    caller.requireOperator();
+                } else {
+                    caller.requireMerchant();
+                }
             }
             if (!takesBody() && ApiRequest.hasBody(event)) {
                 throw ApiException.validation("This route takes no body; send the request without one.");

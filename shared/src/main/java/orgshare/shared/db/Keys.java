@@ -3,6 +3,8 @@ package orgshare.shared.db;
 /** Key values of every item kind, in one place (the README's "One table"). Inputs are validated before they get here. */
 public final class Keys {
     public static final String CLOUD_SK = "CLOUD";
+    /** gsi1 partition listing the clouds this deployment hosts (its federation identity names them). */
+    public static final String CLOUDS = "CLOUDS";
     public static final String MERCHANT_SK = "MERCHANT";
     public static final String KEY_SK = "KEY";
     public static final String GROUP_SK = "GROUP";

@@ -21,6 +21,8 @@ public final class CloudItem extends BaseItem {
         CloudItem item = new CloudItem();
         item.setPk(Keys.cloud(cloudId));
         item.setSk(Keys.CLOUD_SK);
+        item.setGsi1pk(Keys.CLOUDS);
+        item.setGsi1sk(cloudId);
         item.cloudId = cloudId;
         item.name = name;
         item.createdAt = createdAt;

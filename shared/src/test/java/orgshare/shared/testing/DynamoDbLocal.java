@@ -92,6 +92,7 @@ public final class DynamoDbLocal {
         Map<String, String> all = new HashMap<>(env);
         all.put(Orgshare.ENV_TABLE_NAME, table);
         all.putIfAbsent(Orgshare.ENV_CURSOR_SECRET, Cursors.newSecret());
+        all.putIfAbsent(Orgshare.ENV_FEDERATION_KEY_SECRET, orgshare.shared.federation.FederationKey.newSecret());
         return all;
     }
 
