@@ -1,10 +1,10 @@
 package orgshare.shared.db;
 
 import orgshare.shared.error.ApiException;
+import orgshare.shared.secrets.DerivedKey;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
@@ -36,11 +36,10 @@ public final class Cursors {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private final Supplier<String> secret;
-    private volatile SecretKeySpec key;
+    private final DerivedKey<SecretKeySpec> key;
 
     private Cursors(Supplier<String> secret) {
-        this.secret = secret;
+        this.key = new DerivedKey<>(secret, "orgshare cursor key v1", bytes -> new SecretKeySpec(bytes, "AES"));
     }
 
     /**
@@ -53,39 +52,7 @@ public final class Cursors {
 
     /** Derives the key now, so that a SnapStart snapshot holds it; false when there is no secret to derive it from. */
     public boolean prime() {
-        try {
-            key();
-            return true;
-        } catch (RuntimeException noSecretHere) {
-            return false;
-        }
-    }
-
-    private SecretKeySpec key() {
-        SecretKeySpec current = key;
-        if (current == null) {
-            synchronized (this) {
-                if (key == null) {
-                    key = derive(secret.get());
-                }
-                current = key;
-            }
-        }
-        return current;
-    }
-
-    /** HMAC-SHA256 of a fixed label under the secret: the deployment secret may key other things, unrelated. */
-    private static SecretKeySpec derive(String secret) {
-        if (secret == null || secret.length() < 32) {
-            throw new IllegalStateException("The cursor secret must be at least 32 characters");
-        }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return new SecretKeySpec(mac.doFinal("orgshare cursor key v1".getBytes(StandardCharsets.UTF_8)), "AES");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is part of every JVM", e);
-        }
+        return key.prime();
     }
 
     /** What a cursor is bound to: the list's name and the values that select the rows it pages. */
@@ -184,7 +151,7 @@ public final class Cursors {
 
     private Cipher cipher(int mode, byte[] nonce, Scope scope) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(mode, key(), new GCMParameterSpec(TAG_BITS, nonce));
+        cipher.init(mode, key.get(), new GCMParameterSpec(TAG_BITS, nonce));
         cipher.updateAAD(new byte[]{VERSION});
         cipher.updateAAD(scope.bytes());
         return cipher;

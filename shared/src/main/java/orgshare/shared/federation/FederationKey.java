@@ -2,11 +2,8 @@ package orgshare.shared.federation;
 
 import orgshare.shared.httpsig.Ed25519;
 import orgshare.shared.httpsig.MessageSignatures;
+import orgshare.shared.secrets.DerivedKey;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -19,12 +16,10 @@ import java.util.function.Supplier;
  * ORGSHARE_FEDERATION_KEY. Read when first needed, once per container.
  */
 public final class FederationKey {
-    private static final byte[] LABEL = "orgshare federation key v1".getBytes(StandardCharsets.UTF_8);
-    private final Supplier<String> secret;
-    private volatile KeyPair keys;
+    private final DerivedKey<KeyPair> keys;
 
     private FederationKey(Supplier<String> secret) {
-        this.secret = secret;
+        this.keys = new DerivedKey<>(secret, "orgshare federation key v1", Ed25519::fromPrivate);
     }
 
     public static FederationKey fromSecret(Supplier<String> secret) {
@@ -39,29 +34,7 @@ public final class FederationKey {
     }
 
     private KeyPair keys() {
-        KeyPair current = keys;
-        if (current == null) {
-            synchronized (this) {
-                if (keys == null) {
-                    keys = derive(secret.get());
-                }
-                current = keys;
-            }
-        }
-        return current;
-    }
-
-    static KeyPair derive(String secret) {
-        if (secret == null || secret.length() < 32) {
-            throw new IllegalStateException("The federation secret must be at least 32 characters");
-        }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Ed25519.fromPrivate(mac.doFinal(LABEL));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is part of every JVM", e);
-        }
+        return keys.get();
     }
 
     /** The 32 public bytes. */
@@ -85,11 +58,6 @@ public final class FederationKey {
 
     /** Derives the key now, so that a SnapStart snapshot holds it; false where this function has no such secret. */
     public boolean prime() {
-        try {
-            keys();
-            return true;
-        } catch (RuntimeException noSecretHere) {
-            return false;
-        }
+        return keys.prime();
     }
 }
