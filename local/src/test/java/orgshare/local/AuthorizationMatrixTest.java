@@ -175,6 +175,14 @@ class AuthorizationMatrixTest {
             // the API's description: public, the same for everyone, and nothing in it depends on the caller
             row("GET", "/openapi.json", t -> get("/openapi.json"),
                     OK, OK, OK, OK, OK, OK, OK, OK, OK),
+            // peers are the operator's; registering one needs the peer to answer (none does here: 503)
+            row("POST", "/peers", t -> send("/peers", "{\"cloudId\":\"globex\",\"endpoint\":\"http://127.0.0.1:9\",\"fingerprint\":\"sha256:"
+                            + "A".repeat(43) + "\"}"),
+                    NO_KEY_401, BAD_KEY_401, refused(503, "PEER_UNAVAILABLE"), NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR),
+            row("GET", "/peers", t -> get("/peers"),
+                    NO_KEY_401, BAD_KEY_401, OK, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR),
+            row("DELETE", "/peers/{cloudId}", t -> new Request("/peers/globex", null),
+                    NO_KEY_401, BAD_KEY_401, refused(404, "PEER_NOT_FOUND"), NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR),
             // what this deployment tells other clouds about itself: public too
             row("GET", "/federation/identity", t -> get("/federation/identity"),
                     OK, OK, OK, OK, OK, OK, OK, OK, OK),

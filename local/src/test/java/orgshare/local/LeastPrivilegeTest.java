@@ -390,6 +390,16 @@ class LeastPrivilegeTest {
         assertEquals("3.0.3", call(200, "GET", "/openapi.json", null, null).json().get("openapi").asText());
         assertEquals("acme", call(200, "GET", "/federation/identity", null, null).json().get("cloudIds").get(0).asText());
 
+        // peers: registered by their published identity, listed, ended; and each refusal that reads
+        try (PeerDeployment peer = PeerDeployment.start("globex")) {
+            call(201, "POST", "/peers", OPERATOR_KEY, peer.registration());
+            refused(409, "PEER_EXISTS", "POST", "/peers", OPERATOR_KEY, peer.registration());
+            assertEquals(1, call(200, "GET", "/peers", OPERATOR_KEY, null).json().get("peers").size());
+            assertTrue(call(200, "GET", "/peers?limit=1", OPERATOR_KEY, null).json().hasNonNull("cursor"), "a full page of peers");
+            call(204, "DELETE", "/peers/globex", OPERATOR_KEY, null);
+            refused(404, "PEER_NOT_FOUND", "DELETE", "/peers/globex", OPERATOR_KEY, null);
+        }
+
         // the authorizer: no key, a malformed one, a well-formed unknown one, a merchant's, the operator's
         call(401, "GET", "/merchants/me", null, null);
         call(401, "GET", "/merchants/me", "not-a-key", null);

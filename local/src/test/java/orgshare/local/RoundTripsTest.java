@@ -46,6 +46,10 @@ class RoundTripsTest {
         EXPECTED.put("POST /merchants/me/key", List.of("TransactWriteItems"));
         EXPECTED.put("GET /openapi.json", List.of());
         EXPECTED.put("GET /federation/identity", List.of("Query"));
+        // registering reads the peer's identity over HTTP between its two calls
+        EXPECTED.put("POST /peers", List.of("BatchGetItem", "PutItem"));
+        EXPECTED.put("GET /peers", List.of("Query"));
+        EXPECTED.put("DELETE /peers/{cloudId}", List.of("DeleteItem"));
         EXPECTED.put("PUT /records/{type}/{recordId}", List.of("PutItem"));
         EXPECTED.put("GET /records/{type}", List.of("Query"));
         EXPECTED.put("GET /inbox", List.of("Query"));
@@ -105,7 +109,7 @@ class RoundTripsTest {
     }
 
     /** Every route's calls in a group of {@code size} members (the extra members and their rules written directly). */
-    private static Map<String, List<String>> routesIn(int size) throws IOException, InterruptedException {
+    private static Map<String, List<String>> routesIn(int size) throws Exception {
         Map<String, List<String>> measured = new LinkedHashMap<>();
         measured.put("POST /clouds", measure("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"c" + size + "\",\"name\":\"C\"}"));
         measured.put("POST /merchants", measure("POST", "/merchants", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"X\"}"));
@@ -141,6 +145,11 @@ class RoundTripsTest {
         CALLS.reset();
         call("GET", "/federation/identity", null, null); // no key: the hosted clouds, one Query on gsi1
         measured.put("GET /federation/identity", new ArrayList<>(CALLS.calls()));
+        try (PeerDeployment peer = PeerDeployment.start("globex")) {
+            measured.put("POST /peers", measure("POST", "/peers", OPERATOR_KEY, peer.registration()));
+            measured.put("GET /peers", measure("GET", "/peers", OPERATOR_KEY, null));
+            measured.put("DELETE /peers/{cloudId}", measure("DELETE", "/peers/globex", OPERATOR_KEY, null));
+        }
         return measured;
     }
 

@@ -165,7 +165,7 @@ class TemplateTest {
             }
         }
         assertEquals(new TreeSet<>(Set.of("ListGroupsFunction", "GetGroupFunction", "ListRecordsFunction",
-                "GetRulesFunction", "PullRecordsFunction", "ListInboxFunction", "ListAuditFunction")), told);
+                "GetRulesFunction", "PullRecordsFunction", "ListInboxFunction", "ListAuditFunction", "ListPeersFunction")), told);
     }
 
     @Test

@@ -5,6 +5,8 @@ import orgshare.shared.db.CountingClient;
 import orgshare.shared.db.Cursors;
 import orgshare.shared.federation.FederationKey;
 import orgshare.shared.federation.FederationService;
+import orgshare.shared.federation.HttpPeerDirectory;
+import orgshare.shared.federation.PeerService;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.ids.Ids;
@@ -44,6 +46,8 @@ public final class Orgshare {
     public static final String ENV_FEDERATION_KEY_SECRET_ARN = "FEDERATION_KEY_SECRET_ARN";
     /** Local runs and tests: that secret's value itself. */
     public static final String ENV_FEDERATION_KEY_SECRET = "FEDERATION_KEY_SECRET";
+    /** Local runs only: peers may be registered at http:// loopback endpoints (deployed, endpoints are https). */
+    public static final String ENV_ALLOW_LOOPBACK_PEERS = "ALLOW_LOOPBACK_PEERS";
 
     private final OrgTable table;
     private final Clock clock;
@@ -60,6 +64,7 @@ public final class Orgshare {
     private final ExchangeService exchange;
     private final InboxService inbox;
     private final FederationService federation;
+    private final PeerService peers;
 
     private Orgshare(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
         String tableName = env.get(ENV_TABLE_NAME);
@@ -84,6 +89,8 @@ public final class Orgshare {
         this.inbox = new InboxService(table, cursors);
         this.federation = new FederationService(table, FederationKey.fromSecret(
                 DeploymentSecrets.fromEnvironment(env, ENV_FEDERATION_KEY_SECRET, ENV_FEDERATION_KEY_SECRET_ARN)));
+        this.peers = new PeerService(table, cursors, new HttpPeerDirectory(),
+                "true".equals(env.get(ENV_ALLOW_LOOPBACK_PEERS)), clock);
     }
 
     private static final class FromEnvironment {
@@ -175,5 +182,9 @@ public final class Orgshare {
 
     public FederationService federation() {
         return federation;
+    }
+
+    public PeerService peers() {
+        return peers;
     }
 }

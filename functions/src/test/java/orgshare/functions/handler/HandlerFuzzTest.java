@@ -85,7 +85,8 @@ class HandlerFuzzTest {
     private static final String AUTHORIZER = AuthorizerHandler.class.getName();
     private static final String CLEANUP = CleanupHandler.class.getName();
     /** Routes only the operator may call; every other route is a merchant's. */
-    private static final Set<String> OPERATOR_ROUTES = Set.of("POST /clouds", "POST /merchants");
+    private static final Set<String> OPERATOR_ROUTES = Set.of("POST /clouds", "POST /merchants", "POST /peers", "GET /peers",
+            "DELETE /peers/{cloudId}");
     private static final List<String> LEAKS = List.of("Exception", "orgshare.", "software.amazon", "java.",
             "com.fasterxml", "\tat ");
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
@@ -389,6 +390,15 @@ class HandlerFuzzTest {
                     body = obj("cloudId", pick("acme", "globex"), "name", "Merchant " + rnd.nextInt(1000));
                 }
                 case "POST /groups" -> body = obj("name", "Group " + rnd.nextInt(1000));
+                case "POST /peers", "GET /peers", "DELETE /peers/{cloudId}" -> {
+                    caller = chance(0.9) ? Caller.operator() : caller;
+                    if (route.key().equals("POST /peers")) {
+                        body = obj("cloudId", pick(World.PEER_CLOUD, "acme", "nowhere"), "endpoint", w.peerEndpoint,
+                                "fingerprint", w.peerFingerprint);
+                    } else if (route.key().startsWith("DELETE")) {
+                        path.put("cloudId", pick(World.PEER_CLOUD, "nowhere"));
+                    }
+                }
                 case "POST /groups/{groupId}/members" -> {
                     caller = chance(0.7) ? w.a : caller;
                     String invitee = pick(w.d.merchantId(), randomId(), w.b.merchantId(), w.c.merchantId());
@@ -1314,6 +1324,10 @@ class HandlerFuzzTest {
             }
             r = switch (route.key()) {
                 case "POST /clouds" -> r.as(Caller.operator()).body(j("{'cloudId':'initech','name':'Initech'}"));
+                case "POST /peers" -> r.as(Caller.operator()).body(j("{'cloudId':'" + World.PEER_CLOUD + "','endpoint':'"
+                        + w.peerEndpoint + "','fingerprint':'" + w.peerFingerprint + "'}"));
+                case "GET /peers" -> r.as(Caller.operator());
+                case "DELETE /peers/{cloudId}" -> r.as(Caller.operator()).path("cloudId", World.PEER_CLOUD);
                 case "POST /merchants" -> r.as(Caller.operator()).body(j("{'cloudId':'acme','name':'New Co'}"));
                 case "POST /groups" -> r.body(j("{'name':'Purchasing 2'}"));
                 case "POST /groups/{groupId}/members" -> r.body(j("{'merchantId':'" + d + "'}"));
@@ -1955,6 +1969,10 @@ class HandlerFuzzTest {
         String sinceMark;
         final Map<String, String> cursors = new LinkedHashMap<>();
         private final Map<String, String> names = new HashMap<>();
+        /** Another deployment's published identity, served on loopback: the peer POST /peers registers. */
+        static final String PEER_CLOUD = "umbrella";
+        String peerEndpoint;
+        String peerFingerprint;
 
         private World(Orgshare app, WriteCounter writes) {
             this.app = app;
@@ -1991,7 +2009,31 @@ class HandlerFuzzTest {
             return Caller.merchant(m.merchantId(), cloud);
         }
 
+        private void startPeer() {
+            orgshare.shared.federation.FederationKey key = orgshare.shared.federation.FederationKey.fromSecret(
+                    orgshare.shared.federation.FederationKey::newSecret);
+            try {
+                com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+                byte[] identity = ("{\"cloudIds\":[\"" + PEER_CLOUD + "\"],\"publicKey\":\"" + key.publicKeyText()
+                        + "\",\"fingerprint\":\"" + key.fingerprint() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                server.createContext("/federation/identity", exchange -> {
+                    exchange.getResponseHeaders().add("content-type", "application/json");
+                    exchange.sendResponseHeaders(200, identity.length);
+                    exchange.getResponseBody().write(identity);
+                    exchange.close();
+                });
+                server.setExecutor(null);
+                server.start();
+                peerEndpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+                peerFingerprint = key.fingerprint();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
         private void populate() {
+            startPeer();
             Caller op = Caller.operator();
             app.clouds().register(op, new CloudService.CreateCloud("acme", "Acme"));
             app.clouds().register(op, new CloudService.CreateCloud("globex", "Globex"));

@@ -5,6 +5,9 @@ public final class Keys {
     public static final String CLOUD_SK = "CLOUD";
     /** gsi1 partition listing the clouds this deployment hosts (its federation identity names them). */
     public static final String CLOUDS = "CLOUDS";
+    /** gsi1 partition listing this deployment's peers (other clouds it trusts). */
+    public static final String PEERS = "PEERS";
+    public static final String PEER_SK = "PEER";
     public static final String MERCHANT_SK = "MERCHANT";
     public static final String KEY_SK = "KEY";
     public static final String GROUP_SK = "GROUP";
@@ -23,6 +26,10 @@ public final class Keys {
 
     public static String cloud(String cloudId) {
         return "CLOUD#" + cloudId;
+    }
+
+    public static String peer(String cloudId) {
+        return "PEER#" + cloudId;
     }
 
     public static String merchant(String merchantId) {

@@ -93,6 +93,7 @@ public final class DynamoDbLocal {
         all.put(Orgshare.ENV_TABLE_NAME, table);
         all.putIfAbsent(Orgshare.ENV_CURSOR_SECRET, Cursors.newSecret());
         all.putIfAbsent(Orgshare.ENV_FEDERATION_KEY_SECRET, orgshare.shared.federation.FederationKey.newSecret());
+        all.putIfAbsent(Orgshare.ENV_ALLOW_LOOPBACK_PEERS, "true");
         return all;
     }
 
