@@ -51,7 +51,7 @@ def load(paths):
 
 
 def load_equivalents(path):
-    """Lines 'Class.method | Mutator | text in PIT's description (or *) | reason'; '#' starts a comment."""
+    """Lines 'Class.method[:line] | Mutator (or *) | text in PIT's description (or *) | reason'; '#' starts a comment."""
     entries = []
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
@@ -61,14 +61,15 @@ def load_equivalents(path):
                     continue
                 parts = [p.strip() for p in line.split("|", 3)]
                 if len(parts) != 4:
-                    sys.exit(f"{path}:{number}: expected 'Class.method | Mutator | description | reason'")
+                    sys.exit(f"{path}:{number}: expected 'Class.method[:line] | Mutator | description | reason'")
                 entries.append(parts)
     return entries
 
 
 def explain(mutant, entries):
     for where, mutator, text, reason in entries:
-        if (where == f"{mutant.outer}.{mutant.method}" and mutator == mutant.mutator
+        if (where in (f"{mutant.outer}.{mutant.method}", f"{mutant.outer}.{mutant.method}:{mutant.line}")
+                and mutator in ("*", mutant.mutator)
                 and (text == "*" or text in mutant.description)):
             return reason
     return None
