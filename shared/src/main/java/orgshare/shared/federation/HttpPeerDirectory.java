@@ -24,15 +24,19 @@ public final class HttpPeerDirectory implements PeerDirectory {
     static final int MAX_BYTES = 64 * 1024;
     private static final Duration CONNECT = Duration.ofSeconds(2);
     private static final Duration ANSWER = Duration.ofSeconds(5);
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(CONNECT).followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /** Built at the first call out, not with the application: only the peer registration ever calls a peer here. */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .connectTimeout(CONNECT).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
 
     @Override
     public FederationService.Identity identityOf(URI endpoint) {
         URI target = URI.create(endpoint + "/federation/identity");
         HttpResponse<InputStream> response;
         try {
-            response = http.send(HttpRequest.newBuilder(target).timeout(ANSWER).header("accept", "application/json").GET().build(),
+            response = Http.CLIENT.send(HttpRequest.newBuilder(target).timeout(ANSWER).header("accept", "application/json").GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException late) {
             throw new ApiException(504, "PEER_TIMEOUT", "The peer at " + endpoint + " did not answer within "
