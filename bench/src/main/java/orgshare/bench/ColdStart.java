@@ -82,6 +82,8 @@ final class ColdStart {
         env.put("OPERATOR_KEY_HASH", ApiKeys.hash(w.operatorKey));
         // deployed, a paging function reads this secret from Secrets Manager once per container (in the snapshot)
         env.put(orgshare.shared.Orgshare.ENV_CURSOR_SECRET, orgshare.shared.db.Cursors.newSecret());
+        env.put(orgshare.shared.Orgshare.ENV_FEDERATION_KEY_SECRET, orgshare.shared.federation.FederationKey.newSecret());
+        env.put(orgshare.shared.Orgshare.ENV_ALLOW_LOOPBACK_PEERS, "true"); // the peer the scenario registers is on loopback
         String classpath = functionsJar + java.io.File.pathSeparator + probeJar;
         List<Handler> handlers = handlers(w, settings);
         List<String> floorArgs = List.of(FloorProbe.class.getName(), Keys.merchant(w.partner.merchantId()), Keys.MERCHANT_SK);

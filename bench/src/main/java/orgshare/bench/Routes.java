@@ -64,9 +64,31 @@ final class Routes {
                 Map.of("groupId", w.group, "ownerId", w.creator.merchantId(), "type", "purchase-order"), Map.of()));
         on("GET /inbox", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
         on("GET /audit", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
+        on("GET /openapi.json", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
+        on("GET /federation/identity", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
+        on("POST /peers", (w, r) -> {
+            forgetPeer(w, "bench-peer-2");
+            return World.event(r, Caller.operator(), w.peerRegistration("bench-peer-2"), Map.of(), Map.of());
+        });
+        on("GET /peers", (w, r) -> World.event(r, Caller.operator(), null, Map.of(), Map.of()));
+        on("DELETE /peers/{cloudId}", (w, r) -> {
+            forgetPeer(w, "bench-peer");
+            w.app.peers().register(Caller.operator(), orgshare.shared.json.Json.decodeRequest(w.peerRegistration("bench-peer"),
+                    orgshare.shared.federation.PeerService.RegisterPeer.class));
+            return World.event(r, Caller.operator(), null, Map.of("cloudId", "bench-peer"), Map.of());
+        });
     }
 
     private Routes() {
+    }
+
+    /** Ends the bench's peer if it is registered, so that the next registration is a first one. */
+    private static void forgetPeer(World w, String cloudId) {
+        try {
+            w.app.peers().delete(Caller.operator(), cloudId);
+        } catch (orgshare.shared.error.ApiException notRegistered) {
+            // nothing to end
+        }
     }
 
     private static void on(String routeKey, BiFunction<World, HttpRoute, APIGatewayV2HTTPEvent> scenario) {

@@ -76,7 +76,9 @@ final class World {
         this.table = db.newTable(client);
         this.app = Orgshare.create(client, Map.of(Orgshare.ENV_TABLE_NAME, table,
                 Orgshare.ENV_OPERATOR_KEY_HASH, ApiKeys.hash(operatorKey),
-                Orgshare.ENV_CURSOR_SECRET, orgshare.shared.db.Cursors.newSecret()));
+                Orgshare.ENV_CURSOR_SECRET, orgshare.shared.db.Cursors.newSecret(),
+                Orgshare.ENV_FEDERATION_KEY_SECRET, orgshare.shared.federation.FederationKey.newSecret(),
+                Orgshare.ENV_ALLOW_LOOPBACK_PEERS, "true"));
         this.template = TemplateModel.load(templateFile, Map.of("OperatorKeyHash", ApiKeys.hash(operatorKey)), table);
         app.clouds().register(Caller.operator(), new CloudService.CreateCloud(CLOUD, "Bench"));
         this.creatorView = app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant(CLOUD, "Creator"));
@@ -163,6 +165,35 @@ final class World {
     }
 
     /** A new merchant of the cloud (for a rotation, an invitation or a join). */
+    /** Another deployment's identity on loopback, hosting two clouds, for the peer routes: a registration body. */
+    synchronized String peerRegistration(String cloudId) {
+        if (peerEndpoint == null) {
+            orgshare.shared.federation.FederationKey key = orgshare.shared.federation.FederationKey.fromSecret(
+                    orgshare.shared.federation.FederationKey::newSecret);
+            try {
+                com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+                byte[] identity = ("{\"cloudIds\":[\"bench-peer\",\"bench-peer-2\"],\"publicKey\":\"" + key.publicKeyText()
+                        + "\",\"fingerprint\":\"" + key.fingerprint() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                server.createContext("/federation/identity", exchange -> {
+                    exchange.sendResponseHeaders(200, identity.length);
+                    exchange.getResponseBody().write(identity);
+                    exchange.close();
+                });
+                server.start();
+                peerEndpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+                peerFingerprint = key.fingerprint();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return "{\"cloudId\":\"" + cloudId + "\",\"endpoint\":\"" + peerEndpoint + "\",\"fingerprint\":\""
+                + peerFingerprint + "\"}";
+    }
+
+    private String peerEndpoint;
+    private String peerFingerprint;
+
     Caller newMerchant() {
         return Caller.merchant(newMerchantView().merchantId(), CLOUD);
     }
@@ -239,7 +270,12 @@ final class World {
         return handlers.computeIfAbsent(functionId, id -> {
             String className = template.requireFunction(id).handlerClass();
             try {
-                return (RequestHandler<Object, Object>) Class.forName(className).getConstructor(Orgshare.class).newInstance(app);
+                Class<?> handler = Class.forName(className);
+                try {
+                    return (RequestHandler<Object, Object>) handler.getConstructor(Orgshare.class).newInstance(app);
+                } catch (NoSuchMethodException usesNoTable) {
+                    return (RequestHandler<Object, Object>) handler.getConstructor().newInstance(); // the API's description
+                }
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(className + " cannot be built on the bench's table", e);
             }
