@@ -5,12 +5,7 @@ import orgshare.shared.db.Cursors;
 import orgshare.shared.federation.FederationKey;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -61,30 +56,16 @@ public record LocalSecrets(String cursorSecret, String federationSecret) {
             return fresh.get();
         }
         Path file = dataDir.resolve(name);
+        String secret;
         try {
-            Files.createDirectories(dataDir);
-            if (!Files.exists(file)) {
-                writeOwnerOnly(file, fresh.get());
-            }
-            String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (secret.length() < 32) {
-                throw new LocalRunnerException(file + " does not hold a secret of at least 32 characters; delete it to make a new one");
-            }
-            return secret;
+            secret = KeptFile.read(dataDir, name, fresh);
         } catch (IOException e) {
             throw new LocalRunnerException("Cannot keep a secret in " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void writeOwnerOnly(Path file, String secret) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException madeByAnotherProcess) {
-            return;
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file);
+        if (secret.length() < 32) {
+            throw new LocalRunnerException(file + " does not hold a secret of at least 32 characters; delete it to make a new one");
         }
-        Files.writeString(file, secret, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        return secret;
     }
 
     @Override

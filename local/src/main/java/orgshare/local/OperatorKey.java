@@ -3,11 +3,7 @@ package orgshare.local;
 import orgshare.shared.auth.ApiKeys;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -68,30 +64,12 @@ public record OperatorKey(String key, boolean generated) {
     static OperatorKey keptIn(Path dataDir) {
         Path file = keptFile(dataDir);
         try {
-            Files.createDirectories(dataDir);
-            if (!Files.exists(file)) {
-                OperatorKey made = generate();
-                Path temporary = Files.createTempFile(dataDir, KEPT_FILE, ".tmp", ownerOnly(dataDir));
-                Files.writeString(temporary, made.key() + "\n");
-                try {
-                    Files.move(temporary, file);
-                    return made;
-                } catch (FileAlreadyExistsException anotherRunWasFirst) {
-                    Files.delete(temporary);
-                }
-            }
-            return new OperatorKey(Files.readString(file).strip(), true);
+            return new OperatorKey(KeptFile.read(dataDir, KEPT_FILE, () -> generate().key()), true);
         } catch (IOException e) {
             throw new LocalRunnerException("Cannot keep the operator key in " + file + ": " + e.getMessage(), e);
         } catch (LocalRunnerException e) {
             throw new LocalRunnerException(file + ": " + e.getMessage() + "; delete the file to make a new key", e);
         }
-    }
-
-    private static FileAttribute<?>[] ownerOnly(Path dir) {
-        return dir.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
     }
 
     public String hash() {
