@@ -76,9 +76,7 @@ public final class Cursors {
 
     /** A fresh secret to seal cursors with, for a local run or a test (256 random bits, base64url). */
     public static String newSecret() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return ENCODER.encodeToString(bytes);
+        return DerivedKey.newSecret();
     }
 
     public static Scope scope(String list, String... parts) {

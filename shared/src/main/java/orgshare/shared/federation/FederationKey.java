@@ -5,7 +5,6 @@ import orgshare.shared.httpsig.MessageSignatures;
 import orgshare.shared.secrets.DerivedKey;
 
 import java.security.KeyPair;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.function.Supplier;
 
@@ -28,9 +27,7 @@ public final class FederationKey {
 
     /** A new secret for a deployment's federation key (256 random bits, base64url). */
     public static String newSecret() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return DerivedKey.newSecret();
     }
 
     private KeyPair keys() {

@@ -47,21 +47,25 @@ public final class HttpPeerDirectory implements PeerDirectory {
             Thread.currentThread().interrupt();
             throw unavailable(endpoint, "was not asked to the end", interrupted);
         }
+        byte[] bytes;
         try (InputStream body = response.body()) {
-            byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-            if (response.statusCode() != 200) {
-                throw unavailable(endpoint, "answered " + response.statusCode() + " for its identity", null);
-            }
-            if (bytes.length > MAX_BYTES) {
-                throw unavailable(endpoint, "answered more than " + MAX_BYTES + " bytes for its identity", null);
-            }
-            return identity(endpoint, Json.decodeTree(new String(bytes, StandardCharsets.UTF_8)));
-        } catch (IOException | ApiException broken) {
-            if (broken instanceof ApiException api && api.status() == 503) {
-                throw api;
-            }
-            throw unavailable(endpoint, "did not answer with an identity", broken);
+            bytes = body.readNBytes(MAX_BYTES + 1);
+        } catch (IOException broken) {
+            throw unavailable(endpoint, "broke off its answer", broken);
         }
+        if (response.statusCode() != 200) {
+            throw unavailable(endpoint, "answered " + response.statusCode() + " for its identity", null);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw unavailable(endpoint, "answered more than " + MAX_BYTES + " bytes for its identity", null);
+        }
+        JsonNode json;
+        try {
+            json = Json.decodeTree(new String(bytes, StandardCharsets.UTF_8));
+        } catch (ApiException notJson) {
+            throw unavailable(endpoint, "did not answer with an identity", notJson);
+        }
+        return identity(endpoint, json);
     }
 
     private static FederationService.Identity identity(URI endpoint, JsonNode json) {

@@ -9,7 +9,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
@@ -21,7 +20,6 @@ import java.util.HexFormat;
  */
 public final class Ed25519 {
     public static final String ALGORITHM = "ed25519";
-    private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
     private Ed25519() {
@@ -36,9 +34,7 @@ public final class Ed25519 {
             // the JDK draws the 32 private bytes from its random source: hand it ours, and it derives the public key
             KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
             generator.initialize(255, new FixedBytes(privateKey));
-            KeyPair pair = generator.generateKeyPair();
-            PrivateKey encoded = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(concat(PKCS8_PREFIX, privateKey)));
-            return new KeyPair(pair.getPublic(), encoded);
+            return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 is part of every JVM since 15", e);
         }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -119,7 +120,7 @@ public final class MessageSignatures {
         }
         List<Component> components = new ArrayList<>();
         for (StructuredFields.Item item : input.items()) {
-            if (!(item.value() instanceof String name) || !Map.of("req", Boolean.TRUE).keySet().containsAll(item.parameters().keySet())) {
+            if (!(item.value() instanceof String name) || !Set.of("req").containsAll(item.parameters().keySet())) {
                 throw new Refused("BAD_SIGNATURE", "A covered component is not a plain name (or ;req).");
             }
             components.add(new Component(name, item.parameters().containsKey("req")));

@@ -4,6 +4,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -12,10 +14,18 @@ import java.util.function.Supplier;
  * secret, so that one secret could key several things without the keys being related.
  */
 public final class DerivedKey<T> {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final Supplier<String> secret;
     private final byte[] label;
     private final Function<byte[], T> make;
     private volatile T value;
+
+    /** A new deployment secret, for a local run or a test: 256 random bits, base64url. */
+    public static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
 
     public DerivedKey(Supplier<String> secret, String label, Function<byte[], T> make) {
         this.secret = secret;
