@@ -167,32 +167,13 @@ final class World {
     /** A new merchant of the cloud (for a rotation, an invitation or a join). */
     /** Another deployment's identity on loopback, hosting two clouds, for the peer routes: a registration body. */
     synchronized String peerRegistration(String cloudId) {
-        if (peerEndpoint == null) {
-            orgshare.shared.federation.FederationKey key = orgshare.shared.federation.FederationKey.fromSecret(
-                    orgshare.shared.federation.FederationKey::newSecret);
-            try {
-                com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-                byte[] identity = ("{\"cloudIds\":[\"bench-peer\",\"bench-peer-2\"],\"publicKey\":\"" + key.publicKeyText()
-                        + "\",\"fingerprint\":\"" + key.fingerprint() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                server.createContext("/federation/identity", exchange -> {
-                    exchange.sendResponseHeaders(200, identity.length);
-                    exchange.getResponseBody().write(identity);
-                    exchange.close();
-                });
-                server.start();
-                peerEndpoint = "http://127.0.0.1:" + server.getAddress().getPort();
-                peerFingerprint = key.fingerprint();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+        if (peer == null) {
+            peer = orgshare.shared.testing.PeerIdentityServer.start("bench-peer", "bench-peer-2");
         }
-        return "{\"cloudId\":\"" + cloudId + "\",\"endpoint\":\"" + peerEndpoint + "\",\"fingerprint\":\""
-                + peerFingerprint + "\"}";
+        return peer.registration(cloudId);
     }
 
-    private String peerEndpoint;
-    private String peerFingerprint;
+    private orgshare.shared.testing.PeerIdentityServer peer;
 
     Caller newMerchant() {
         return Caller.merchant(newMerchantView().merchantId(), CLOUD);

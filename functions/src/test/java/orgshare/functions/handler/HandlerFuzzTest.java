@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import orgshare.functions.HttpContract;
+import orgshare.shared.testing.PeerIdentityServer;
 import orgshare.functions.CapturingContext;
 import orgshare.functions.TestEvents;
 import orgshare.shared.Orgshare;
@@ -2010,26 +2011,9 @@ class HandlerFuzzTest {
         }
 
         private void startPeer() {
-            orgshare.shared.federation.FederationKey key = orgshare.shared.federation.FederationKey.fromSecret(
-                    orgshare.shared.federation.FederationKey::newSecret);
-            try {
-                com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-                byte[] identity = ("{\"cloudIds\":[\"" + PEER_CLOUD + "\"],\"publicKey\":\"" + key.publicKeyText()
-                        + "\",\"fingerprint\":\"" + key.fingerprint() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                server.createContext("/federation/identity", exchange -> {
-                    exchange.getResponseHeaders().add("content-type", "application/json");
-                    exchange.sendResponseHeaders(200, identity.length);
-                    exchange.getResponseBody().write(identity);
-                    exchange.close();
-                });
-                server.setExecutor(null);
-                server.start();
-                peerEndpoint = "http://127.0.0.1:" + server.getAddress().getPort();
-                peerFingerprint = key.fingerprint();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            PeerIdentityServer peer = PeerIdentityServer.start(PEER_CLOUD);
+            peerEndpoint = peer.endpoint();
+            peerFingerprint = peer.fingerprint();
         }
 
         private void populate() {

@@ -1,0 +1,65 @@
+package orgshare.shared.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import orgshare.shared.federation.FederationKey;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Another deployment's published identity, served on a loopback port: {@code GET /federation/identity} for a fresh
+ * key and the clouds given. What a peer registration reads, without a whole second deployment.
+ */
+public final class PeerIdentityServer implements AutoCloseable {
+    private final HttpServer server;
+    private final String fingerprint;
+
+    private PeerIdentityServer(HttpServer server, String fingerprint) {
+        this.server = server;
+        this.fingerprint = fingerprint;
+    }
+
+    public static PeerIdentityServer start(String... cloudIds) {
+        FederationKey key = FederationKey.fromSecret(FederationKey::newSecret);
+        StringBuilder clouds = new StringBuilder();
+        for (String cloudId : cloudIds) {
+            clouds.append(clouds.length() == 0 ? "" : ",").append('"').append(cloudId).append('"');
+        }
+        byte[] identity = ("{\"cloudIds\":[" + clouds + "],\"publicKey\":\"" + key.publicKeyText()
+                + "\",\"fingerprint\":\"" + key.fingerprint() + "\"}").getBytes(StandardCharsets.UTF_8);
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/federation/identity", exchange -> {
+                exchange.getResponseHeaders().add("content-type", "application/json");
+                exchange.sendResponseHeaders(200, identity.length);
+                exchange.getResponseBody().write(identity);
+                exchange.close();
+            });
+            server.start();
+            return new PeerIdentityServer(server, key.fingerprint());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** The body of POST /peers that registers this peer for {@code cloudId}. */
+    public String registration(String cloudId) {
+        return "{\"cloudId\":\"" + cloudId + "\",\"endpoint\":\"" + endpoint() + "\",\"fingerprint\":\"" + fingerprint + "\"}";
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
