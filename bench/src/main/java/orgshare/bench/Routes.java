@@ -25,6 +25,7 @@ final class Routes {
     static final String PUT_RECORD = "PUT /records/{type}/{recordId}";
     static final String LIST_RECORDS = "GET /records/{type}";
     static final String GET_GROUP = "GET /groups/{groupId}";
+    static final String FEDERATION = "ANY /federation/v1/{proxy+}";
 
     private static final Map<String, BiFunction<World, HttpRoute, APIGatewayV2HTTPEvent>> SCENARIOS = new LinkedHashMap<>();
 
@@ -71,6 +72,19 @@ final class Routes {
             return World.event(r, Caller.operator(), w.peerRegistration("bench-peer-2"), Map.of(), Map.of());
         });
         on("GET /peers", (w, r) -> World.event(r, Caller.operator(), null, Map.of(), Map.of()));
+        // the representative signed call: a registered peer's merchant, a member of the group, reads it (what its own
+        // deployment forwards here), signed afresh each time (a nonce is taken once)
+        on(FEDERATION, (w, r) -> {
+            String merchant = w.peerMember();
+            APIGatewayV2HTTPEvent event = World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of("proxy+", "groups/" + w.group), Map.of());
+            event.getRequestContext().getHttp().setMethod("GET");
+            event.getRequestContext().setAuthorizer(null); // no authorizer runs on this route
+            Map<String, String> headers = new java.util.HashMap<>(Map.of("host", "bench.example", "x-forwarded-proto", "https"));
+            headers.putAll(w.peerSignature("GET", java.net.URI.create("https://bench.example" + event.getRawPath()),
+                    merchant + "@" + World.PEER_CLOUD));
+            event.setHeaders(headers);
+            return event;
+        });
         on("DELETE /peers/{cloudId}", (w, r) -> {
             forgetPeer(w, "bench-peer");
             w.app.peers().register(Caller.operator(), orgshare.shared.json.Json.decodeRequest(w.peerRegistration("bench-peer"),

@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class World {
     static final String CLOUD = "bench";
+    /** The cloud the bench's peer hosts (its identity on loopback), as registered for the peer routes. */
+    static final String PEER_CLOUD = "bench-peer";
     static final String SEED_TIME = "2026-11-25T10:00:00.000Z";
     /** The template's Timeout: what a handler's time budget sees on a fresh invocation. */
     static final int TIMEOUT_MS = 15_000;
@@ -164,17 +166,43 @@ final class World {
         return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
     }
 
-    /** A new merchant of the cloud (for a rotation, an invitation or a join). */
     /** Another deployment's identity on loopback, hosting two clouds, for the peer routes: a registration body. */
     synchronized String peerRegistration(String cloudId) {
         if (peer == null) {
-            peer = orgshare.shared.testing.PeerIdentityServer.start("bench-peer", "bench-peer-2");
+            peer = orgshare.shared.testing.PeerIdentityServer.start(PEER_CLOUD, "bench-peer-2");
         }
         return peer.registration(cloudId);
     }
 
     private orgshare.shared.testing.PeerIdentityServer peer;
+    private String peerMember;
 
+    /**
+     * A merchant of the peer's cloud, ACTIVE in the group as that cloud's (written directly, as the seeded members
+     * are), with the peer registered: what a signed call from the peer on that merchant's behalf needs.
+     */
+    synchronized String peerMember() {
+        try {
+            app.peers().register(Caller.operator(), orgshare.shared.json.Json.decodeRequest(peerRegistration(PEER_CLOUD),
+                    orgshare.shared.federation.PeerService.RegisterPeer.class));
+        } catch (orgshare.shared.error.ApiException registered) {
+            // PEER_EXISTS: still registered from an earlier scenario
+        }
+        if (peerMember == null) {
+            peerMember = seededId("01JDPEER", 0);
+            batchWrite(List.of(put(MemberItem.SCHEMA.itemToMap(MemberItem.create(group, peerMember, PEER_CLOUD,
+                    MemberItem.MEMBER, MemberItem.ACTIVE, seededId("01JDPSHP", 0), SEED_TIME), true))));
+        }
+        return peerMember;
+    }
+
+    /** The headers with which the peer signs a call to {@code target} for {@code merchant}. */
+    Map<String, String> peerSignature(String method, java.net.URI target, String merchant) {
+        peerRegistration(PEER_CLOUD);
+        return peer.signRequest(method, target, merchant, null);
+    }
+
+    /** A new merchant of the cloud (for a rotation, an invitation or a join). */
     Caller newMerchant() {
         return Caller.merchant(newMerchantView().merchantId(), CLOUD);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.NullNode;
 import orgshare.local.TemplateModel.LambdaFunction;
 import orgshare.shared.Orgshare;
+import orgshare.shared.ids.Ids;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
@@ -34,6 +35,10 @@ public final class FunctionInvoker {
     private final Supplier<String> ids;
     private final ConcurrentMap<String, WarmHandler> warm = new ConcurrentHashMap<>();
     private final LocalSecrets secrets;
+    private final Map<String, String> extraEnvironment = new ConcurrentHashMap<>();
+    private volatile Clock clock = Clock.systemUTC();
+    /** The function each thread runs now: one process holds them all, where Lambda gives each its own container. */
+    private static final ThreadLocal<String> RUNNING = new ThreadLocal<>();
 
     /** A built handler and the reader of its input type, its deserializers resolved once. */
     private record WarmHandler(LambdaFunction function, RequestHandler<Object, Object> handler, JavaType inputType,
@@ -80,12 +85,45 @@ public final class FunctionInvoker {
     }
 
     /**
+     * Sets one more environment variable for every function built from now on: settings a deployment takes from
+     * its configuration, such as {@value Orgshare#ENV_FEDERATION_TIMEOUT_MS}.
+     */
+    public FunctionInvoker withEnvironment(String name, String value) {
+        extraEnvironment.put(name, value);
+        return this;
+    }
+
+    /** The clock every function built from now on reads (tests that let time pass: retries, windows). */
+    FunctionInvoker withClock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    /**
      * Invokes the function on the event.
      *
      * @throws LocalRunnerException    the function is unknown, cannot be built, or the event does not fit its input
      * @throws FunctionFailedException the handler threw
      */
     public JsonNode invoke(String functionId, JsonNode event) {
+        String outer = RUNNING.get();
+        RUNNING.set(functionId);
+        try {
+            return run(functionId, event);
+        } finally {
+            RUNNING.set(outer);
+        }
+    }
+
+    /**
+     * The logical ID of the function this thread is running (its handler, and everything the handler calls on this
+     * thread), or null outside any invocation: what a deployed function knows as its own name.
+     */
+    public static String running() {
+        return RUNNING.get();
+    }
+
+    private JsonNode run(String functionId, JsonNode event) {
         WarmHandler warmHandler = warm.computeIfAbsent(functionId, this::load);
         Object input;
         try {
@@ -147,8 +185,8 @@ public final class FunctionInvoker {
             secrets.giveTo(environment);
             // several deployments side by side on one machine: peers at http:// loopback endpoints (deployed: https)
             environment.put(Orgshare.ENV_ALLOW_LOOPBACK_PEERS, "true");
-            Orgshare app = ids == null ? Orgshare.create(client, environment)
-                    : Orgshare.create(client, environment, Clock.systemUTC(), ids);
+            environment.putAll(extraEnvironment);
+            Orgshare app = Orgshare.create(client, environment, clock, ids == null ? new Ids(clock) : ids);
             return constructor.newInstance(app);
         } catch (InvocationTargetException e) {
             throw new LocalRunnerException(function.logicalId() + ": " + handlerClass.getName()

@@ -2,7 +2,9 @@ package orgshare.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.shared.auth.ApiKeys;
+import orgshare.shared.federation.FederationKey;
 import orgshare.shared.testing.DynamoDbLocal;
+import orgshare.shared.testing.PeerSignatures;
 import orgshare.shared.testing.TableSnapshot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -34,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fails the test, as does a row for a route the template no longer has.
  *
  * <p>Each cell checks the status, and for a refusal the error code, the one error shape, that no shared record
- * leaked, and that the table is byte-for-byte what it was before the call. Within a row the refusals run first, so a
+ * leaked, and that the table is byte-for-byte what it was before the call (but for the nonce a call takes once a peer's
+ * signature on it verified). Within a row the refusals run first, so a
  * call that is allowed and changes something (invite, remove, rules) runs after every refusal it could affect; rows
  * whose allowed calls would change the callers' own standing (join, leave, dissolve) run against a group made for
  * that row. Every call is compared, every mismatch collected, the matrix printed, and then the test fails if any cell
@@ -52,13 +56,31 @@ class AuthorizationMatrixTest {
     private static String table;
     private static TemplateModel template;
     private static LocalApi api;
+    /** This deployment's federation identity, which the peer registers. */
+    private static String fingerprint;
+    /** The registered peer, and a merchant of its cloud in the main group. */
+    private static Deployment peer;
+    private static Deployment.Merchant peerMerchant;
+    /** A deployment's key that no one registered. */
+    private static final FederationKey UNREGISTERED = FederationKey.fromSecret(FederationKey::newSecret);
+    private static final String FEDERATION_ROUTE = "ANY /federation/v1/{proxy+}";
 
-    /** The kinds of caller; a merchant kind is one merchant, whose standing in the group the name says. */
+    /**
+     * The kinds of caller; a merchant kind is one merchant, whose standing in the group the name says. The last three
+     * present no key but a signature, as another deployment calls: PEER, a registered peer for its own merchant (an
+     * ACTIVE member of the main group through it); UNREGISTERED_PEER, a deployment nobody registered; PEER_FOR_OTHER_CLOUD,
+     * the registered peer speaking for a merchant of a cloud it does not host (here, ACTIVE).
+     */
     enum Caller {
-        NO_KEY, WRONG_KEY, OPERATOR, OUTSIDER, INVITED, ACTIVE, CREATOR, LEFT, DISSOLVED_MEMBER;
+        NO_KEY, WRONG_KEY, OPERATOR, OUTSIDER, INVITED, ACTIVE, CREATOR, LEFT, DISSOLVED_MEMBER,
+        PEER, UNREGISTERED_PEER, PEER_FOR_OTHER_CLOUD;
 
         boolean isMerchant() {
-            return ordinal() >= OUTSIDER.ordinal();
+            return ordinal() >= OUTSIDER.ordinal() && ordinal() <= DISSOLVED_MEMBER.ordinal();
+        }
+
+        boolean signs() {
+            return ordinal() >= PEER.ordinal();
         }
     }
 
@@ -99,6 +121,8 @@ class AuthorizationMatrixTest {
     private static final Outcome GONE = refused(410, "GROUP_DISSOLVED");
     /** Invited, not joined, where only active members may act. */
     private static final Outcome NOT_ACTIVE = refused(403, "NOT_ACTIVE_MEMBER");
+    /** On the federation route, anything a registered peer did not sign, an API key or none. */
+    private static final Outcome UNSIGNED_401 = refused(401, "BAD_SIGNATURE");
 
     /** What a cell acts on: the caller's group and the merchants that the row's paths and bodies name in it. */
     record Target(String groupId, String ownerId, String partnerId, String victimId, String inviteeId, long rulesVersion) {
@@ -108,8 +132,8 @@ class AuthorizationMatrixTest {
     record Result(Outcome got, boolean passed) {
     }
 
-    /** A request: path (with query, if any) and body (null: none). */
-    record Request(String path, String body) {
+    /** A request: method (null: the row's), path (with query, if any) and body (null: none). */
+    record Request(String method, String path, String body) {
     }
 
     /** Where a row's calls run: the shared world, or a main group made for this row alone. */
@@ -148,11 +172,16 @@ class AuthorizationMatrixTest {
     }
 
     private static Request get(String path) {
-        return new Request(path, null);
+        return new Request(null, path, null);
     }
 
     private static Request send(String path, String body) {
-        return new Request(path, body);
+        return new Request(null, path, body);
+    }
+
+    /** A request on an ANY route: the method it is made with. */
+    private static Request on(String method, String path) {
+        return new Request(method, path, null);
     }
 
     private static int unique() {
@@ -161,71 +190,78 @@ class AuthorizationMatrixTest {
 
     /**
      * The expectation table: every route of template.yaml, and per row one outcome for each caller in {@link Caller}
-     * order: NO_KEY, WRONG_KEY, OPERATOR, OUTSIDER, INVITED, ACTIVE, CREATOR, LEFT, DISSOLVED_MEMBER. A dissolve
+     * order: NO_KEY, WRONG_KEY, OPERATOR, OUTSIDER, INVITED, ACTIVE, CREATOR, LEFT, DISSOLVED_MEMBER, PEER,
+     * UNREGISTERED_PEER, PEER_FOR_OTHER_CLOUD. A peer's signature is no key: a client route answers the signing callers
+     * as it answers NO_KEY, and only the federation route reads signatures. A dissolve
      * leaves the group's items to the scheduled cleanup, so until it runs its former members get 410
      * GROUP_DISSOLVED (outsiders still get 404: a group they were never in is not revealed).
      */
     private static final List<Row> ROWS = List.of(
             row("POST", "/clouds", t -> send("/clouds", "{\"cloudId\":\"extra-" + unique() + "\",\"name\":\"Extra\"}"),
-                    NO_KEY_401, BAD_KEY_401, CREATED, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR),
+                    NO_KEY_401, BAD_KEY_401, CREATED, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("POST", "/merchants", t -> send("/merchants", "{\"cloudId\":\"acme\",\"name\":\"Extra " + unique() + "\"}"),
-                    NO_KEY_401, BAD_KEY_401, CREATED, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR),
+                    NO_KEY_401, BAD_KEY_401, CREATED, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/merchants/me", t -> get("/merchants/me"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             // the API's description: public, the same for everyone, and nothing in it depends on the caller
             row("GET", "/openapi.json", t -> get("/openapi.json"),
-                    OK, OK, OK, OK, OK, OK, OK, OK, OK),
+                    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
             // peers are the operator's; registering one needs the peer to answer (none does here: 503)
             row("POST", "/peers", t -> send("/peers", "{\"cloudId\":\"globex\",\"endpoint\":\"http://127.0.0.1:9\",\"fingerprint\":\"sha256:"
                             + "A".repeat(43) + "\"}"),
-                    NO_KEY_401, BAD_KEY_401, refused(503, "PEER_UNAVAILABLE"), NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR),
+                    NO_KEY_401, BAD_KEY_401, refused(503, "PEER_UNAVAILABLE"), NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/peers", t -> get("/peers"),
-                    NO_KEY_401, BAD_KEY_401, OK, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR),
-            row("DELETE", "/peers/{cloudId}", t -> new Request("/peers/globex", null),
-                    NO_KEY_401, BAD_KEY_401, refused(404, "PEER_NOT_FOUND"), NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR),
+                    NO_KEY_401, BAD_KEY_401, OK, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            row("DELETE", "/peers/{cloudId}", t -> send("/peers/globex", null),
+                    NO_KEY_401, BAD_KEY_401, refused(404, "PEER_NOT_FOUND"), NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NOT_OPERATOR, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             // what this deployment tells other clouds about itself: public too
             row("GET", "/federation/identity", t -> get("/federation/identity"),
-                    OK, OK, OK, OK, OK, OK, OK, OK, OK),
+                    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+            // the federation wire: no key, only a registered peer's signature, for a merchant of a cloud it hosts; here its
+            // merchant reads the main group, whose home this deployment is, through the route its deployment forwards to
+            row("ANY", "/federation/v1/{proxy+}", t -> on("GET", "/federation/v1/groups/" + t.groupId()),
+                    UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401,
+                    UNSIGNED_401, OK, refused(401, "UNKNOWN_PEER"), refused(403, "NOT_PEER_CLOUD")),
             row("POST", "/merchants/me/key", t -> send("/merchants/me/key", null),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, CREATED, CREATED, CREATED, CREATED, CREATED, CREATED),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, CREATED, CREATED, CREATED, CREATED, CREATED, CREATED, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("PUT", "/records/{type}/{recordId}", t -> send("/records/note/N-" + unique(), "{\"text\":\"mine\"}"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/records/{type}", t -> get("/records/note"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/inbox", t -> get("/inbox"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/audit", t -> get("/audit"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("POST", "/groups", t -> send("/groups", "{\"name\":\"Extra " + unique() + "\"}"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, CREATED, CREATED, CREATED, CREATED, CREATED, CREATED),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, CREATED, CREATED, CREATED, CREATED, CREATED, CREATED, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/groups", t -> get("/groups"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             // any member, invited or active, sees the group and its member list
             row("GET", "/groups/{groupId}", t -> get("/groups/" + t.groupId()),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, OK, OK, OK, NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, OK, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("POST", "/groups/{groupId}/members", t -> send("/groups/" + t.groupId() + "/members", "{\"merchantId\":\"" + t.inviteeId() + "\"}"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, CREATED, NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, CREATED, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("PUT", "/groups/{groupId}/members/me", "join", Setup.FRESH_GROUP, t -> send("/groups/" + t.groupId() + "/members/me", null),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, OK, refused(409, "ALREADY_MEMBER"), refused(409, "ALREADY_MEMBER"), NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, OK, refused(409, "ALREADY_MEMBER"), refused(409, "ALREADY_MEMBER"), NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("DELETE", "/groups/{groupId}/members/{merchantId}", "leave: me", Setup.FRESH_GROUP, t -> send("/groups/" + t.groupId() + "/members/me", null),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NO_CONTENT, NO_CONTENT, refused(409, "CREATOR_CANNOT_LEAVE"), NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NO_CONTENT, NO_CONTENT, refused(409, "CREATOR_CANNOT_LEAVE"), NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("DELETE", "/groups/{groupId}/members/{merchantId}", "remove another", Setup.SHARED, t -> send("/groups/" + t.groupId() + "/members/" + t.victimId(), null),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, NO_CONTENT, NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, NO_CONTENT, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("DELETE", "/groups/{groupId}", "dissolve", Setup.FRESH_GROUP, t -> send("/groups/" + t.groupId(), null),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, NO_CONTENT, NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, NO_CONTENT, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("PATCH", "/groups/{groupId}/rules", t -> send("/groups/" + t.groupId() + "/rules", "{\"expectedVersion\":" + t.rulesVersion()
                             + ",\"set\":[{\"ownerId\":\"" + t.ownerId() + "\",\"partnerId\":\"" + t.partnerId() + "\",\"type\":\"misc\",\"scope\":\"SUMMARY\",\"push\":false}]}"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, OK, NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/groups/{groupId}/rules", t -> get("/groups/" + t.groupId() + "/rules"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/groups/{groupId}/providers", t -> get("/groups/" + t.groupId() + "/providers"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             // the owner's rule opens its orders (read and push) to ACTIVE (and, before they went, to LEFT and DISSOLVED_MEMBER);
             // the creator makes the rules but gets no data by it
             row("GET", "/groups/{groupId}/exchange/{ownerId}/{type}", t -> get("/groups/" + t.groupId() + "/exchange/" + t.ownerId() + "/order"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, refused(403, "NOT_SHARED"), NOT_FOUND, GONE),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, refused(403, "NOT_SHARED"), NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("POST", "/groups/{groupId}/exchange/{ownerId}/{type}", t -> send("/groups/" + t.groupId() + "/exchange/" + t.ownerId() + "/order", "{\"po\":\"P-" + unique() + "\"}"),
-                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, ACCEPTED, refused(403, "PUSH_NOT_ALLOWED"), NOT_FOUND, GONE));
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, ACCEPTED, refused(403, "PUSH_NOT_ALLOWED"), NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401));
 
     // the world, made once over HTTP
     private static final Map<Caller, String> keys = new EnumMap<>(Caller.class);
@@ -244,12 +280,17 @@ class AuthorizationMatrixTest {
         client = DynamoDbLocal.client();
         table = DynamoDbLocal.newTable(client);
         template = TemplateModel.load(ProjectFiles.TEMPLATE, OperatorKey.of(OPERATOR_KEY).parameterOverrides(), table);
-        api = LocalApi.start(new FunctionInvoker(template, client), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        LocalSecrets secrets = LocalSecrets.fresh();
+        fingerprint = FederationKey.fromSecret(secrets::federationSecret).fingerprint();
+        api = LocalApi.start(new FunctionInvoker(template, client, secrets), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     @AfterAll
     static void stop() {
         api.close();
+        if (peer != null) {
+            peer.close();
+        }
     }
 
     @Test
@@ -285,12 +326,14 @@ class AuthorizationMatrixTest {
         int failuresBefore = failures.size();
         Outcome expected = row.expected(caller);
         Request request = row.request().apply(target(caller, group));
-        String where = row.label() + " as " + caller + " [" + row.method() + " " + request.path() + "]";
-        if (!matchesRoute(row.route(), request.path())) {
-            failures.add(where + ": the request path does not match the row's route " + row.route());
+        String method = request.method() == null ? row.method() : request.method();
+        String where = row.label() + " as " + caller + " [" + method + " " + request.path() + "]";
+        if (!matchesRoute(row.route(), request.path()) || !(method.equals(row.method()) || row.method().equals("ANY"))) {
+            failures.add(where + ": the request does not match the row's route " + row.routeKey());
         }
         List<String> before = TableSnapshot.of(client, table);
-        ApiReply reply = call(row.method(), request.path(), keyOf(caller), request.body());
+        Map<String, String> signature = signature(caller, method, request.path(), request.body());
+        ApiReply reply = ApiReply.call(api.baseUri(), method, request.path(), keyOf(caller), request.body(), signature);
         Outcome got = new Outcome(reply.status(), reply.status() >= 400 ? reply.errorCode() : null);
         if (!got.equals(expected)) {
             failures.add(where + ": expected " + expected + ", got " + got + " " + abbreviate(reply.text()));
@@ -303,8 +346,17 @@ class AuthorizationMatrixTest {
                 failures.add(where + ": the refusal shows shared record content: " + abbreviate(reply.text()));
             }
             List<String> after = TableSnapshot.of(client, table);
-            if (!before.equals(after)) {
-                failures.add(where + ": refused, yet the table changed: " + difference(before, after));
+            // a call whose signature the federation route verified took its nonce, answered or refused, so that it
+            // cannot be replayed; one the wire refused (401) took none, and nothing else is ever written on a refusal
+            List<String> allowed = new ArrayList<>(before);
+            if (row.routeKey().equals(FEDERATION_ROUTE) && caller.signs() && got.status() != 401) {
+                String nonce = PeerSignatures.nonceKey(caller == Caller.UNREGISTERED_PEER ? UNREGISTERED : peer.federationKey, signature);
+                after.stream().filter(item -> item.contains("pk=AttributeValue(S=" + nonce + ")")).findFirst().ifPresentOrElse(
+                        allowed::add, () -> failures.add(where + ": a verified call, yet its nonce was not taken"));
+                allowed.sort(null);
+            }
+            if (!allowed.equals(after)) {
+                failures.add(where + ": refused, yet the table changed: " + difference(allowed, after));
             }
         } else if (caller.isMerchant() && row.routeKey().equals("POST /merchants/me/key")) {
             keys.put(caller, reply.json().get("apiKey").asText()); // the old key is dead: use the new one from here on
@@ -370,8 +422,12 @@ class AuthorizationMatrixTest {
      * The operator makes the cloud and the merchants; W stores orders and invoices. The creator makes a dissolved group
      * (DISSOLVED_MEMBER pulled W's orders there, then the creator dissolved it) and the main group.
      */
-    private static void buildTheWorld() throws IOException, InterruptedException {
+    private static void buildTheWorld() throws Exception {
         expect(201, call("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}"));
+        peer = Deployment.start("initech");
+        expect(201, call("POST", "/peers", OPERATOR_KEY, peer.registration()));
+        peer.trust("acme", api.baseUri(), fingerprint);
+        peerMerchant = peer.merchant("Peer P");
         for (Caller caller : Caller.values()) {
             if (caller.isMerchant()) {
                 ApiReply m = newMerchant(caller.name());
@@ -404,6 +460,10 @@ class AuthorizationMatrixTest {
         expect(204, call("DELETE", "/groups/" + dissolvedGroup, creator, null));
 
         mainGroup = newMainGroup();
+        // the peer's merchant, invited into the main group as its cloud's, joins through its own deployment
+        expect(201, call("POST", "/groups/" + mainGroup + "/members", creator,
+                "{\"merchantId\":\"" + peerMerchant.id() + "\",\"cloudId\":\"" + peer.cloudId + "\"}"));
+        peerMerchant.call(200, "PUT", "/groups/" + mainGroup + "/members/me", null);
     }
 
     /**
@@ -441,10 +501,22 @@ class AuthorizationMatrixTest {
 
     private static String keyOf(Caller caller) {
         return switch (caller) {
-            case NO_KEY -> null;
+            case NO_KEY, PEER, UNREGISTERED_PEER, PEER_FOR_OTHER_CLOUD -> null;
             case WRONG_KEY -> UNKNOWN_KEY;
             case OPERATOR -> OPERATOR_KEY;
             default -> keys.get(caller);
+        };
+    }
+
+    /** The headers that sign the call, for the callers that sign, as another deployment sends them; none for the rest. */
+    private static Map<String, String> signature(Caller caller, String method, String path, String body) {
+        URI target = URI.create(api.baseUri() + path);
+        String peerCloudMerchant = peerMerchant.id() + "@" + peer.cloudId;
+        return switch (caller) {
+            case PEER -> peer.sign(method, target, peerCloudMerchant, body);
+            case UNREGISTERED_PEER -> PeerSignatures.headers(UNREGISTERED, method, target, peerCloudMerchant, body);
+            case PEER_FOR_OTHER_CLOUD -> peer.sign(method, target, ids.get(Caller.ACTIVE) + "@acme", body);
+            default -> Map.of();
         };
     }
 
@@ -484,7 +556,7 @@ class AuthorizationMatrixTest {
 
     private static boolean matchesRoute(String route, String path) {
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        return bare.matches(route.replaceAll("\\{[^/}]+}", "[^/]+"));
+        return bare.matches(route.replaceAll("\\{[^/}]+\\+}", ".+").replaceAll("\\{[^/}]+}", "[^/]+"));
     }
 
     private static String difference(List<String> before, List<String> after) {

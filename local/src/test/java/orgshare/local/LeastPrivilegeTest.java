@@ -5,8 +5,10 @@ import orgshare.local.TemplateModel.HttpRoute;
 import orgshare.local.TemplateModel.LambdaFunction;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.ApiKeys;
+import orgshare.shared.federation.FederationKey;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.testing.DynamoDbLocal;
+import orgshare.shared.testing.PeerSignatures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,12 +33,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +51,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,10 +59,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Each function's policy in template.yaml grants exactly the DynamoDB actions it uses, on exactly the resources
  * (the table, or its gsi1 index) it uses them on. One scenario runs every route over real HTTP through the local
  * API, on its success paths and its refusal paths (including the refusals that read to explain themselves), and the
- * scheduled cleanup on departures and on a dissolved group; an interceptor on the one DynamoDB client records, per
- * function, the IAM actions each request needs. Then, per function: what it did is granted, what it is granted it
- * did, read-only functions hold no write action (one named exception), and every policy names only the table or
- * its gsi1 index.
+ * scheduled cleanup on departures and on a dissolved group; then the same deployment federated with two peer
+ * deployments (each a whole one, with its own DynamoDB Local): as a member's deployment that forwards to a group's
+ * home, as a home that runs peers' merchants' requests, as an owner's that serves a home's pulls and pushes, and its
+ * cleanup telling peers. An interceptor on this deployment's DynamoDB client records, per function, the IAM actions
+ * each request needs. Then, per function: what it did is granted, what it is granted it did, read-only functions hold
+ * no write action (named exceptions), every policy names only the table or its gsi1 index, and each secret is
+ * readable by exactly the functions that used it.
  */
 class LeastPrivilegeTest {
     private static final String OPERATOR_KEY = ApiKeys.generate();
@@ -78,11 +84,14 @@ class LeastPrivilegeTest {
     /**
      * Read-only functions that write by design: function -> write action -> why. The pull is a GET, but every pull
      * is audited: its PULL event goes into both the owner's and the caller's audit log, two puts in one
-     * TransactWriteItems (ExchangeService.pull), so an owner can always see who read its records.
+     * TransactWriteItems (ExchangeService.pull), so an owner can always see who read its records. Reading a group
+     * whose home is a peer is how its member learns that the home no longer knows it: the pointer goes then.
      */
     private static final Map<String, Map<String, String>> WRITES_BY_DESIGN = Map.of(
             "PullRecordsFunction", Map.of("dynamodb:PutItem",
-                    "a pull writes its PULL audit event into the owner's and the caller's logs (ExchangeService.pull)"));
+                    "a pull writes its PULL audit event into the owner's and the caller's logs (ExchangeService.pull)"),
+            "GetGroupFunction", Map.of("dynamodb:DeleteItem",
+                    "a read that the group's home answers as gone drops the caller's pointer to it (Forwarder.follow)"));
 
     /** A resource a policy or a request names, relative to the one table. */
     static final String TABLE = "table";
@@ -112,17 +121,28 @@ class LeastPrivilegeTest {
     private static final Set<String> functionsInvokedDirectly = ConcurrentHashMap.newKeySet();
     /** Functions that handed out a cursor: sealing one needs the cursor secret. */
     private static final Set<String> functionsThatPaged = ConcurrentHashMap.newKeySet();
+    /**
+     * Functions that used this deployment's federation key: they published it, or signed with it a call or an answer
+     * that a peer verified (a peer takes no other).
+     */
+    private static final Set<String> functionsThatUsedTheFederationKey = ConcurrentHashMap.newKeySet();
+    private static final String FEDERATION_FUNCTION = "FederationFunction";
+    /** This deployment's federation identity, which its peers register. */
+    private static String fingerprint;
 
     @BeforeAll
     static void runTheScenario() throws Exception {
         table = DynamoDbLocal.newTable(DynamoDbLocal.client());
         template = TemplateModel.load(ProjectFiles.TEMPLATE, OperatorKey.of(OPERATOR_KEY).parameterOverrides(), table);
         recorder = new Recorder(template, table);
-        invoker = new FunctionInvoker(template, DynamoDbLocal.client(recorder));
+        LocalSecrets secrets = LocalSecrets.fresh();
+        fingerprint = FederationKey.fromSecret(secrets::federationSecret).fingerprint();
+        invoker = new FunctionInvoker(template, DynamoDbLocal.client(recorder), secrets);
         api = LocalApi.start(invoker, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         routeTable = new RouteTable(template.httpRoutes());
         long started = System.nanoTime();
         scenario();
+        federatedScenario();
         System.out.printf("scenario: %.1f s%n", (System.nanoTime() - started) / 1e9);
         System.out.println(observedTable());
     }
@@ -155,11 +175,11 @@ class LeastPrivilegeTest {
 
     @Test
     void everyDynamoDbCallIsAttributedToOneFunction() {
-        assertEquals(List.of(), recorder.unattributed(), "calls made outside any handler of the template");
+        assertEquals(List.of(), recorder.unattributed(), "calls made outside any function of the template");
         Map<String, List<String>> byClass = template.functions().stream()
                 .collect(Collectors.groupingBy(LambdaFunction::handlerClass, Collectors.mapping(LambdaFunction::logicalId, Collectors.toList())));
         byClass.forEach((handler, functions) -> assertEquals(1, functions.size(),
-                "attribution goes by handler class; " + handler + " serves " + functions));
+                "each function has a handler class of its own; " + handler + " serves " + functions));
     }
 
     /** (a) observed ⊆ granted. */
@@ -210,6 +230,21 @@ class LeastPrivilegeTest {
             assertEquals(expected, reads, function.logicalId() + "'s secret grants: each secret it is told of, no other");
         }
         assertEquals(new TreeSet<>(functionsThatPaged), told, "told where the secret is = handed out cursors");
+    }
+
+    /**
+     * (f) The federation secret: a function is told where it is (FEDERATION_KEY_SECRET_ARN) exactly when it used the key
+     * it derives (the test above holds its policy to the same functions). The runner gives the secret only to the
+     * functions the template tells, so a function that signs without it fails, and its peer would take nothing.
+     */
+    @Test
+    void theFederationSecretIsReadableExactlyByTheFunctionsThatUseTheKey() {
+        Set<String> told = template.functions().stream()
+                .filter(f -> f.environment().containsKey(Orgshare.ENV_FEDERATION_KEY_SECRET_ARN))
+                .map(LambdaFunction::logicalId).collect(Collectors.toCollection(TreeSet::new));
+        assertFalse(told.isEmpty());
+        assertEquals(told, new TreeSet<>(functionsThatUsedTheFederationKey),
+                "told where the federation secret is = published the key or signed with it");
     }
 
     /** Per function, its grants on the template's secrets ({@code !Ref} to an AWS::SecretsManager::Secret). */
@@ -339,6 +374,49 @@ class LeastPrivilegeTest {
         return reply;
     }
 
+    /** The function of the route a request reaches. */
+    private static String functionOf(String method, String path) {
+        String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        return routeTable.match(method, rawPath).orElseThrow().route().functionId();
+    }
+
+    /**
+     * A request of this deployment's merchant about a group whose home is a peer: this deployment holds no such group
+     * (its own answer would be 404 GROUP_NOT_FOUND), so any other answer is the home's to the call the route's function
+     * signed and forwarded, verified here.
+     */
+    private static ApiReply forwarded(int expected, String method, String path, String key, String body)
+            throws IOException, InterruptedException {
+        assertNotEquals(404, expected, "this deployment's own answer, not the home's");
+        ApiReply reply = call(expected, method, path, key, body);
+        functionsThatUsedTheFederationKey.add(functionOf(method, path));
+        return reply;
+    }
+
+    /**
+     * A peer's merchant's request on its own deployment about a group whose home is this one: its deployment signs and
+     * forwards it here, the federation function runs the route's handler for it, and its deployment takes the answer
+     * only when this deployment signed it (else 503). A page of a list here comes with a cursor this one sealed.
+     */
+    private static ApiReply atHome(Deployment.Merchant merchant, int expected, String method, String path, String body)
+            throws Exception {
+        assertNotEquals(503, expected, "an answer the peer would not take");
+        ApiReply reply = merchant.call(expected, method, path, body);
+        functionsThatUsedTheFederationKey.add(FEDERATION_FUNCTION);
+        if (reply.status() == 200 && reply.json().hasNonNull("cursor")) {
+            functionsThatPaged.add(FEDERATION_FUNCTION);
+        }
+        return reply;
+    }
+
+    /** A call on the federation route made here, signed with {@code headers} (or not), and refused. */
+    private static void refusedOnTheWire(int expected, String code, String path, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        ApiReply reply = request("GET", path, null, null, headers);
+        assertEquals(expected, reply.status(), "GET " + path + " -> " + reply.text());
+        assertEquals(code, reply.errorCode(), "GET " + path + " -> " + reply.text());
+    }
+
     /** After a dissolve, a former member gets 404 (its membership is purged) or 410 (not yet). */
     private static void goneOrNotFound(String method, String path, String key) throws IOException, InterruptedException {
         ApiReply reply = request(method, path, key, null);
@@ -370,8 +448,27 @@ class LeastPrivilegeTest {
     }
 
     private static String rule(Merchant owner, String partner, String type, String scope, String extra) {
-        return "{\"ownerId\":\"" + owner.id() + "\",\"partnerId\":\"" + partner + "\",\"type\":\"" + type
+        return rule(owner.id(), partner, type, scope, extra);
+    }
+
+    private static String rule(String ownerId, String partner, String type, String scope, String extra) {
+        return "{\"ownerId\":\"" + ownerId + "\",\"partnerId\":\"" + partner + "\",\"type\":\"" + type
                 + "\",\"scope\":\"" + scope + "\"" + extra + "}";
+    }
+
+    /** The body that invites a merchant of {@code cloudId}. */
+    private static String member(String merchantId, String cloudId) {
+        return "{\"merchantId\":\"" + merchantId + "\",\"cloudId\":\"" + cloudId + "\"}";
+    }
+
+    /** Whether {@code groupId} is in the merchant's GET /groups on {@code home}. */
+    private static boolean lists(URI home, String key, String groupId) throws IOException, InterruptedException {
+        for (JsonNode group : ApiReply.call(home, "GET", "/groups", key, null).json().get("groups")) {
+            if (group.get("groupId").asText().equals(groupId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void scenario() throws Exception {
@@ -388,7 +485,10 @@ class LeastPrivilegeTest {
 
         // the API's description needs no key and no table; the federation identity no key, and names the cloud
         assertEquals("3.0.3", call(200, "GET", "/openapi.json", null, null).json().get("openapi").asText());
-        assertEquals("acme", call(200, "GET", "/federation/identity", null, null).json().get("cloudIds").get(0).asText());
+        JsonNode identity = call(200, "GET", "/federation/identity", null, null).json();
+        assertEquals("acme", identity.get("cloudIds").get(0).asText());
+        assertEquals(fingerprint, identity.get("fingerprint").asText(), "it publishes the key its federation secret derives");
+        functionsThatUsedTheFederationKey.add(functionOf("GET", "/federation/identity"));
 
         // peers: registered by their published identity, listed, ended; and each refusal that reads
         try (PeerDeployment peer = PeerDeployment.start("globex")) {
@@ -549,6 +649,125 @@ class LeastPrivilegeTest {
         assertNotNull(dissolved.get("complete"));
     }
 
+    /**
+     * This deployment (acme) federated with two peers, umbrella and initech, each a whole deployment of its own: every
+     * grant a cross-cloud flow needs is used here. As the home of a group with a member on each peer: the invitations
+     * (signed calls to the peers), the peers' merchants' requests through the federation function (join, read, rules
+     * and a page of them, providers, pulls and pushes with the owner here and on initech, leave), the wire's refusals,
+     * and the cleanup's notices of a departure and of the dissolve. As a member's deployment in umbrella's group: every
+     * group route forwarded (the creator's refused by the home), a read after the dissolve that drops the pointer; as an
+     * owner's: the home's invitations, pulls, pushes and notices, through the federation function.
+     */
+    private static void federatedScenario() throws Exception {
+        try (Deployment umbrella = Deployment.start("umbrella"); Deployment initech = Deployment.start("initech")) {
+            for (Deployment peer : List.of(umbrella, initech)) {
+                call(201, "POST", "/peers", OPERATOR_KEY, peer.registration());
+                peer.trust("acme", api.baseUri(), fingerprint);
+            }
+            Merchant head = merchant("Head office");
+            Deployment.Merchant visitor = umbrella.merchant("Umbrella buyer");
+            Deployment.Merchant maker = initech.merchant("Initech maker");
+
+            // this deployment is the home; its invitations are signed calls the peers take
+            String h = call(201, "POST", "/groups", head.key(), "{\"name\":\"Across clouds\"}").json().get("groupId").asText();
+            String hMembers = "/groups/" + h + "/members";
+            for (Deployment.Merchant invitee : List.of(visitor, maker)) {
+                call(201, "POST", hMembers, head.key(), member(invitee.id(), invitee.home().cloudId));
+                functionsThatUsedTheFederationKey.add(functionOf("POST", hMembers));
+            }
+            atHome(visitor, 200, "GET", "/groups/" + h, null);
+            atHome(visitor, 200, "PUT", hMembers + "/me", null);
+            atHome(maker, 200, "PUT", hMembers + "/me", null);
+            call(200, "PUT", "/records/invoice/I-1", head.key(), "{\"amount\":120}");
+            maker.call(200, "PUT", "/records/order/O-1", "{\"total\":5}");
+            call(200, "PATCH", "/groups/" + h + "/rules", head.key(), "{\"expectedVersion\":0,\"set\":["
+                    + rule(head, visitor.id(), "invoice", "SUMMARY", ",\"push\":true") + ","
+                    + rule(maker.id(), visitor.id(), "order", "FULL", ",\"push\":true") + "]}");
+            atHome(visitor, 200, "GET", "/groups/" + h + "/rules", null);
+            JsonNode firstRules = atHome(visitor, 200, "GET", "/groups/" + h + "/rules?limit=1", null).json();
+            assertTrue(firstRules.hasNonNull("cursor"), "a page of the rules: " + firstRules);
+            atHome(visitor, 200, "GET", "/groups/" + h + "/rules?limit=1&cursor=" + firstRules.get("cursor").asText(), null);
+            assertEquals(2, atHome(visitor, 200, "GET", "/groups/" + h + "/providers", null).json().get("providers").size());
+            String hExchange = "/groups/" + h + "/exchange/";
+            // the owner here, and the owner on initech (the federation function asks initech, signed)
+            assertEquals(1, atHome(visitor, 200, "GET", hExchange + head.id() + "/invoice", null).json().get("records").size());
+            assertEquals(1, atHome(visitor, 200, "GET", hExchange + maker.id() + "/order", null).json().get("records").size());
+            atHome(visitor, 202, "POST", hExchange + head.id() + "/invoice", "{\"query\":\"due date?\"}");
+            atHome(visitor, 202, "POST", hExchange + maker.id() + "/order", "{\"po\":\"PO-7\"}");
+            assertEquals(1, maker.call(200, "GET", "/inbox", null).json().get("items").size(), "delivered on initech");
+
+            // the wire refuses a call no registered peer signed, and a peer speaking for another cloud's merchant
+            String wire = "/federation/v1/groups/" + h;
+            URI target = URI.create(api.baseUri() + wire);
+            refusedOnTheWire(401, "BAD_SIGNATURE", wire, Map.of());
+            refusedOnTheWire(401, "UNKNOWN_PEER", wire, PeerSignatures.headers(FederationKey.fromSecret(FederationKey::newSecret),
+                    "GET", target, visitor.id() + "@umbrella", null));
+            refusedOnTheWire(403, "NOT_PEER_CLOUD", wire, umbrella.sign("GET", target, maker.id() + "@initech", null));
+
+            // the visitor leaves through its deployment; the cleanup here tells the peers
+            atHome(visitor, 204, "DELETE", hMembers + "/me", null);
+            assertFalse(lists(umbrella.endpoint(), visitor.key(), h), "umbrella dropped its pointer on the home's answer");
+            JsonNode departure = cleanup();
+            assertEquals(1, departure.get("departuresProcessed").asInt(), departure.toString());
+            assertEquals(2, departure.get("noticesQueued").asInt(), "a departure, told to both peer clouds: " + departure);
+            // delivered with them: the rule changes that concerned the peers' merchants, queued with the changes
+            assertEquals(4, departure.get("notices").get("delivered").asInt(), departure.toString());
+            call(204, "DELETE", "/groups/" + h, head.key(), null);
+            assertTrue(lists(initech.endpoint(), maker.key(), h), "initech keeps its pointer until the notice comes");
+            JsonNode dissolve = cleanup();
+            assertEquals(1, dissolve.get("groupsDeleted").asInt(), dissolve.toString());
+            assertEquals(2, dissolve.get("notices").get("delivered").asInt(), "the dissolve, told to both: " + dissolve);
+            assertFalse(lists(initech.endpoint(), maker.key(), h), "initech dropped its pointer on the notice");
+            functionsThatUsedTheFederationKey.add(template.schedules().get(0).functionId());
+
+            // umbrella is the home; this deployment is its members' and an owner's
+            Merchant member = merchant("Member of umbrella's");
+            Merchant owner = merchant("Owner in umbrella's");
+            Merchant watcher = merchant("Invited to umbrella's");
+            Deployment.Merchant creator = umbrella.merchant("Umbrella head");
+            String u = creator.call(201, "POST", "/groups", "{\"name\":\"Umbrella's\"}").json().get("groupId").asText();
+            String uMembers = "/groups/" + u + "/members";
+            for (Merchant invitee : List.of(member, owner, watcher)) {
+                creator.call(201, "POST", uMembers, member(invitee.id(), "acme")); // a home's invitation, taken here
+                functionsThatUsedTheFederationKey.add(FEDERATION_FUNCTION);
+            }
+            forwarded(200, "GET", "/groups/" + u, member.key(), null);
+            forwarded(200, "PUT", uMembers + "/me", member.key(), null);
+            forwarded(200, "PUT", uMembers + "/me", owner.key(), null);
+            creator.call(200, "PUT", "/records/invoice/U-1", "{\"amount\":7}");
+            call(200, "PUT", "/records/order/A-1", owner.key(), "{\"total\":3}");
+            String uRules = "/groups/" + u + "/rules";
+            creator.call(200, "PATCH", uRules, "{\"expectedVersion\":0,\"set\":["
+                    + rule(creator.id(), member.id(), "invoice", "FULL", ",\"push\":true") + ","
+                    + rule(owner.id(), creator.id(), "order", "FULL", ",\"push\":true") + "]}");
+            forwarded(200, "GET", uRules, member.key(), null);
+            forwarded(200, "GET", "/groups/" + u + "/providers", member.key(), null);
+            String uExchange = "/groups/" + u + "/exchange/";
+            assertEquals(1, forwarded(200, "GET", uExchange + creator.id() + "/invoice", member.key(), null).json().get("records").size());
+            forwarded(202, "POST", uExchange + creator.id() + "/invoice", member.key(), "{\"note\":\"paid\"}");
+            // the home pulls the owner's records here, and pushes into its inbox here
+            assertEquals(1, creator.call(200, "GET", uExchange + owner.id() + "/order", null).json().get("records").size());
+            creator.call(202, "POST", uExchange + owner.id() + "/order", "{\"po\":\"U-PO-1\"}");
+            functionsThatUsedTheFederationKey.add(FEDERATION_FUNCTION);
+            assertEquals(1, call(200, "GET", "/inbox", owner.key(), null).json().get("items").size());
+            // what only the creator may do, the home refuses
+            forwarded(403, "DELETE", "/groups/" + u, member.key(), null);
+            forwarded(403, "PATCH", uRules, member.key(), "{\"expectedVersion\":1,\"set\":["
+                    + rule(member.id(), creator.id(), "stock", "FULL", "") + "]}");
+            forwarded(403, "POST", uMembers, member.key(), member(head.id(), "acme"));
+            forwarded(204, "DELETE", uMembers + "/me", member.key(), null);
+            assertFalse(lists(api.baseUri(), member.key(), u), "the pointer goes with the home's answer");
+            // the home dissolves: a read learns it (and drops the pointer), the home's notice drops the others
+            creator.call(204, "DELETE", "/groups/" + u, null);
+            forwarded(410, "GET", "/groups/" + u, owner.key(), null);
+            assertFalse(lists(api.baseUri(), owner.key(), u), "the read that learnt the group is gone dropped the pointer");
+            assertTrue(lists(api.baseUri(), watcher.key(), u), "the invitee keeps its pointer until the notice comes");
+            JsonNode told = umbrella.runSchedule();
+            assertTrue(told.get("notices").get("delivered").asInt() >= 1, "umbrella told this deployment: " + told);
+            assertFalse(lists(api.baseUri(), watcher.key(), u), "the notice dropped the invitee's pointer");
+        }
+    }
+
     // ---------------------------------------------------------------------------------- what the template grants
 
     /** Per function, the grants of its Policies; anything this test cannot read as such goes to {@code problems}. */
@@ -666,21 +885,22 @@ class LeastPrivilegeTest {
     // ---------------------------------------------------------------------------------------- what they need
 
     /**
-     * Records, for each DynamoDB request, the function whose handler made it and the IAM grants the request needs.
-     * The function is the template function whose handler class is on the calling thread's stack: the local API
-     * and the invoker run a handler on the thread that called it, the sync client runs interceptors on the thread
-     * that made the request, and the code makes its requests on the handler's thread, so the attribution needs no
-     * change to the code. A request with no handler on the stack is kept apart, and a test fails on it.
+     * Records, for each DynamoDB request, the function that made it and the IAM grants the request needs. The function
+     * is the one the invoker runs on the calling thread ({@link FunctionInvoker#running()}), whatever code of it
+     * makes the request (its handler, the steps every handler shares, another route's handler that the federation
+     * function runs for a peer): the local API and the invoker run a function on the thread that called it, the sync
+     * client runs interceptors on the thread that made the request, and the code makes its requests on the function's
+     * thread. A request made while no function of the template runs is kept apart, and a test fails on it.
      */
     static final class Recorder implements ExecutionInterceptor {
-        private final Map<String, String> functionByHandlerClass = new LinkedHashMap<>();
+        private final Set<String> functions = new TreeSet<>();
         private final String tableName;
         private final Map<String, Set<Grant>> needed = new ConcurrentHashMap<>();
         private final Map<String, Set<String>> operations = new ConcurrentHashMap<>();
         private final List<String> unattributed = new CopyOnWriteArrayList<>();
 
         Recorder(TemplateModel template, String tableName) {
-            template.functions().forEach(f -> functionByHandlerClass.put(f.handlerClass(), f.logicalId()));
+            template.functions().forEach(f -> functions.add(f.logicalId()));
             this.tableName = tableName;
         }
 
@@ -700,13 +920,8 @@ class LeastPrivilegeTest {
         public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
             String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
             SdkRequest request = context.request();
-            String function = StackWalker.getInstance().walk(frames -> frames
-                    .map(frame -> topLevel(frame.getClassName()))
-                    .filter(functionByHandlerClass::containsKey)
-                    .findFirst()
-                    .map(functionByHandlerClass::get)
-                    .orElse(null));
-            if (function == null) {
+            String function = FunctionInvoker.running();
+            if (function == null || !functions.contains(function)) {
                 unattributed.add(operation + " from " + Thread.currentThread().getName());
                 return;
             }
@@ -767,9 +982,5 @@ class LeastPrivilegeTest {
             return index == null ? base : base + "/index/" + index;
         }
 
-        private static String topLevel(String className) {
-            int nested = className.indexOf('$');
-            return nested < 0 ? className : className.substring(0, nested);
-        }
     }
 }

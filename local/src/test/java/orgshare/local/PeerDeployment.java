@@ -31,7 +31,7 @@ record PeerDeployment(LocalApi api, String cloudId, String fingerprint) implemen
 
     /** The body of POST /peers that registers this deployment. */
     String registration() {
-        return "{\"cloudId\":\"" + cloudId + "\",\"endpoint\":\"" + endpoint() + "\",\"fingerprint\":\"" + fingerprint + "\"}";
+        return Deployment.registration(cloudId, endpoint(), fingerprint);
     }
 
     @Override

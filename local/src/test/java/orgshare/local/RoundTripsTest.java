@@ -2,6 +2,7 @@ package orgshare.local;
 
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.ApiKeys;
+import orgshare.shared.federation.FederationKey;
 import orgshare.shared.testing.CallCounter;
 import orgshare.shared.testing.DynamoDbLocal;
 import orgshare.shared.testing.LargeGroup;
@@ -26,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The DynamoDB calls of every route in template.yaml, counted by an interceptor over real HTTP, in a 2-member and a
  * 1,000-member group: the same in both (nothing grows with the group), and within the targets (pull authorization
- * one BatchGetItem; join, leave, dissolve and set rules at most 2). A change that adds a round trip fails here.
+ * one BatchGetItem; join, leave, dissolve and set rules at most 2). A change that adds a round trip fails here. The
+ * federation route is measured on a real signed call: a peer deployment's merchant, a member of the group, reads it
+ * through its own deployment, which forwards the call here.
  */
 class RoundTripsTest {
     private static final String OPERATOR_KEY = ApiKeys.generate();
@@ -35,6 +38,10 @@ class RoundTripsTest {
     private static LocalApi api;
     private static TemplateModel template;
     private static Orgshare app;
+    private static String fingerprint;
+    /** Another deployment, federated with this one, and a merchant of its cloud. */
+    private static Deployment peer;
+    private static Deployment.Merchant peerMerchant;
 
     /** What each route is expected to cost, as operation names in order (the authorizer's own GetItem excluded). */
     private static final Map<String, List<String>> EXPECTED = new LinkedHashMap<>();
@@ -67,6 +74,9 @@ class RoundTripsTest {
         // authorize, one page, the audit events (both logs in one transaction)
         EXPECTED.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "Query", "TransactWriteItems"));
         EXPECTED.put("POST /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "TransactWriteItems"));
+        // a peer's merchant reads the group through its own deployment, which signs and forwards the call here: the
+        // peer's key (gsi1, then its registration), the nonce, the membership's cloud, then GET /groups/{groupId}'s own
+        EXPECTED.put("ANY /federation/v1/{proxy+}", List.of("Query", "BatchGetItem", "PutItem", "GetItem", "BatchGetItem", "Query"));
     }
 
     @BeforeAll
@@ -74,13 +84,18 @@ class RoundTripsTest {
         DynamoDbClient client = DynamoDbLocal.client(CALLS);
         String table = DynamoDbLocal.newTable(client);
         template = TemplateModel.load(ProjectFiles.TEMPLATE, OperatorKey.of(OPERATOR_KEY).parameterOverrides(), table);
-        api = LocalApi.start(new FunctionInvoker(template, client), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        LocalSecrets secrets = LocalSecrets.fresh();
+        fingerprint = FederationKey.fromSecret(secrets::federationSecret).fingerprint();
+        api = LocalApi.start(new FunctionInvoker(template, client, secrets), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         app = Orgshare.create(DynamoDbLocal.client(), DynamoDbLocal.environment(Map.of(), table));
     }
 
     @AfterAll
     static void stop() {
         api.close();
+        if (peer != null) {
+            peer.close();
+        }
     }
 
     private record Merchant(String id, String key) {
@@ -121,6 +136,9 @@ class RoundTripsTest {
         measured.put("POST /groups/{groupId}/members", measure("POST", "/groups/" + g + "/members", supplier.key(), "{\"merchantId\":\"" + buyer.id() + "\"}"));
         measured.put("PUT /groups/{groupId}/members/me", measure("PUT", "/groups/" + g + "/members/me", buyer.key(), null));
         LargeGroup.addMembersWithRules(app.table(), g, supplier.id(), size - 2);
+        call("POST", "/groups/" + g + "/members", supplier.key(), "{\"merchantId\":\"" + peerMerchant.id() + "\",\"cloudId\":\""
+                + peer.cloudId + "\"}");
+        peerMerchant.call(200, "PUT", "/groups/" + g + "/members/me", null);
 
         measured.put("PATCH /groups/{groupId}/rules", measure("PATCH", "/groups/" + g + "/rules", supplier.key(), "{\"expectedVersion\":0,\"set\":["
                 + "{\"ownerId\":\"" + supplier.id() + "\",\"partnerId\":\"" + buyer.id() + "\",\"type\":\"order\",\"scope\":\"FULL\",\"push\":true}]}"));
@@ -128,6 +146,9 @@ class RoundTripsTest {
         measured.put("GET /records/{type}", measure("GET", "/records/order", supplier.key(), null));
         measured.put("GET /groups", measure("GET", "/groups", buyer.key(), null));
         measured.put("GET /groups/{groupId}", measure("GET", "/groups/" + g, buyer.key(), null));
+        CALLS.reset();
+        peerMerchant.call(200, "GET", "/groups/" + g, null); // on its own deployment: no key, no authorizer here
+        measured.put("ANY /federation/v1/{proxy+}", new ArrayList<>(CALLS.calls()));
         measured.put("GET /groups/{groupId}/rules", measure("GET", "/groups/" + g + "/rules", buyer.key(), null));
         measured.put("GET /groups/{groupId}/providers", measure("GET", "/groups/" + g + "/providers", buyer.key(), null));
         measured.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", measure("GET", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), null));
@@ -156,6 +177,10 @@ class RoundTripsTest {
     @Test
     void everyRouteCostsTheSameInATwoAndAThousandMemberGroup() throws Exception {
         call("POST", "/clouds", OPERATOR_KEY, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}");
+        peer = Deployment.start("initech");
+        call("POST", "/peers", OPERATOR_KEY, peer.registration());
+        peer.trust("acme", api.baseUri(), fingerprint);
+        peerMerchant = peer.merchant("Peer");
         Map<String, List<String>> small = routesIn(2);
         Map<String, List<String>> large = routesIn(1000);
 

@@ -100,8 +100,11 @@ class TemplateTest {
         // every route goes through it; a handler, not API Gateway, answers 401 in the one error shape
         assertTrue(authorizer.identityHeaders().isEmpty() && authorizer.identityQueryStrings().isEmpty(),
                 "no identity source, so the authorizer runs even without a key");
+        // the open routes: the API's description, the federation identity, and the federation wire, whose every call
+        // is refused unless a registered peer signed it (the signature is the credential there, not a key)
+        Set<String> open = Set.of("GET /openapi.json", "GET /federation/identity", "ANY /federation/v1/{proxy+}");
         for (HttpRoute route : template.httpRoutes()) {
-            if (Set.of("GET /openapi.json", "GET /federation/identity").contains(route.routeKey())) {
+            if (open.contains(route.routeKey())) {
                 assertEquals(null, route.authorizer(), route.routeKey() + " is public (Auth: Authorizer: NONE)");
             } else {
                 assertEquals(authorizer, route.authorizer(), route.routeKey());
@@ -150,7 +153,10 @@ class TemplateTest {
         }
     }
 
-    /** The cursor secret is generated at deploy time, and only the functions that page a list are told where it is. */
+    /**
+     * The cursor secret is generated at deploy time, and only the functions that page a list are told where it is:
+     * the lists' own functions, and the federation function, which runs the paging group routes for peers' merchants.
+     */
     @Test
     void theCursorSecretIsGeneratedAndNamedOnlyToPagingFunctions() {
         Map<String, Object> secret = template.resources().get("CursorSecret");
@@ -165,7 +171,8 @@ class TemplateTest {
             }
         }
         assertEquals(new TreeSet<>(Set.of("ListGroupsFunction", "GetGroupFunction", "ListRecordsFunction",
-                "GetRulesFunction", "PullRecordsFunction", "ListInboxFunction", "ListAuditFunction", "ListPeersFunction")), told);
+                "GetRulesFunction", "PullRecordsFunction", "ListInboxFunction", "ListAuditFunction", "ListPeersFunction",
+                "FederationFunction")), told);
     }
 
     @Test

@@ -3,7 +3,13 @@ package orgshare.shared;
 import orgshare.shared.db.Clients;
 import orgshare.shared.db.CountingClient;
 import orgshare.shared.db.Cursors;
+import orgshare.shared.federation.FederationClient;
+import orgshare.shared.federation.FederationEndpoint;
 import orgshare.shared.federation.FederationKey;
+import orgshare.shared.federation.Forwarder;
+import orgshare.shared.federation.NonceStore;
+import orgshare.shared.federation.Outbox;
+import orgshare.shared.federation.Pointers;
 import orgshare.shared.federation.FederationService;
 import orgshare.shared.federation.HttpPeerDirectory;
 import orgshare.shared.federation.PeerService;
@@ -22,11 +28,13 @@ import orgshare.shared.service.GroupService;
 import orgshare.shared.service.InboxService;
 import orgshare.shared.service.MembershipService;
 import orgshare.shared.service.MerchantService;
+import orgshare.shared.service.PeerExchange;
 import orgshare.shared.service.RecordService;
 import orgshare.shared.service.RuleService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -48,6 +56,8 @@ public final class Orgshare {
     public static final String ENV_FEDERATION_KEY_SECRET = "FEDERATION_KEY_SECRET";
     /** Local runs only: peers may be registered at http:// loopback endpoints (deployed, endpoints are https). */
     public static final String ENV_ALLOW_LOOPBACK_PEERS = "ALLOW_LOOPBACK_PEERS";
+    /** Optional: how long a call to a peer may take to answer, in ms (default 10 000; a home's inner hop gets half). */
+    public static final String ENV_FEDERATION_TIMEOUT_MS = "FEDERATION_TIMEOUT_MS";
 
     private final OrgTable table;
     private final Clock clock;
@@ -65,6 +75,12 @@ public final class Orgshare {
     private final InboxService inbox;
     private final FederationService federation;
     private final PeerService peers;
+    private final Pointers pointers;
+    private final FederationClient federationClient;
+    private final FederationEndpoint federationEndpoint;
+    private final Forwarder forwarder;
+    private final PeerExchange peerExchange;
+    private final Outbox outbox;
 
     private Orgshare(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
         String tableName = env.get(ENV_TABLE_NAME);
@@ -80,17 +96,30 @@ public final class Orgshare {
         this.groups = new GroupService(table, clock, ids, idempotency, cursors);
         this.auth = new AuthService(table, env.get(ENV_OPERATOR_KEY_HASH));
         GroupPurger purger = new GroupPurger(table);
-        this.memberships = new MembershipService(table, groups, clock, ids);
-        this.cleanup = new CleanupService(table, purger);
-        this.records = new RecordService(table, clock, idempotency, cursors);
-        this.audit = new AuditService(table, cursors);
-        this.rules = new RuleService(table, groups, audit, clock, ids, cursors);
-        this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency);
-        this.inbox = new InboxService(table, cursors);
-        this.federation = new FederationService(table, FederationKey.fromSecret(
-                DeploymentSecrets.fromEnvironment(env, ENV_FEDERATION_KEY_SECRET, ENV_FEDERATION_KEY_SECRET_ARN)));
+        FederationKey federationKey = FederationKey.fromSecret(
+                DeploymentSecrets.fromEnvironment(env, ENV_FEDERATION_KEY_SECRET, ENV_FEDERATION_KEY_SECRET_ARN));
         this.peers = new PeerService(table, cursors, new HttpPeerDirectory(),
                 "true".equals(env.get(ENV_ALLOW_LOOPBACK_PEERS)), clock);
+        NonceStore nonces = new NonceStore(table);
+        this.federationClient = new FederationClient(peers, federationKey, nonces, clock, federationTimeout(env));
+        this.federationEndpoint = new FederationEndpoint(federationKey, peers, nonces, clock);
+        this.audit = new AuditService(table, cursors);
+        this.pointers = new Pointers(table, audit, clock);
+        this.outbox = new Outbox(table, federationClient, clock);
+        this.memberships = new MembershipService(table, groups, clock, ids, federationClient);
+        this.cleanup = new CleanupService(table, purger, outbox);
+        this.records = new RecordService(table, clock, idempotency, cursors);
+        this.rules = new RuleService(table, groups, audit, outbox, clock, ids, cursors);
+        this.peerExchange = new PeerExchange(table, records, audit, pointers, federationClient, clock, ids);
+        this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency, peerExchange);
+        this.inbox = new InboxService(table, cursors);
+        this.federation = new FederationService(table, federationKey);
+        this.forwarder = new Forwarder(pointers, federationClient, audit, clock, ids);
+    }
+
+    private static Duration federationTimeout(Map<String, String> env) {
+        String millis = env.get(ENV_FEDERATION_TIMEOUT_MS);
+        return Duration.ofMillis(millis == null || millis.isBlank() ? 10_000 : Long.parseLong(millis.strip()));
     }
 
     private static final class FromEnvironment {
@@ -186,5 +215,29 @@ public final class Orgshare {
 
     public PeerService peers() {
         return peers;
+    }
+
+    /** A member's deployment: its pointers to groups whose home is a peer. */
+    public Pointers pointers() {
+        return pointers;
+    }
+
+    /** The receiving end of the signed wire. */
+    public FederationEndpoint federationEndpoint() {
+        return federationEndpoint;
+    }
+
+    /** Sends a member's request about a group whose home is a peer to that home. */
+    public Forwarder forwarder() {
+        return forwarder;
+    }
+
+    /** An owner's deployment: serves the pulls and takes the pushes a group's home authorized. */
+    public PeerExchange peerExchange() {
+        return peerExchange;
+    }
+
+    public Outbox outbox() {
+        return outbox;
     }
 }

@@ -10,6 +10,7 @@ import orgshare.shared.db.CountingClient;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.error.Errors;
 
+
 /**
  * The steps every HTTP handler shares: authenticate from the authorizer's context, check the route's access,
  * run the handler's own step, map any failure to the one error shape, log one line. Subclasses keep only their step.
@@ -48,10 +49,42 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         } catch (Throwable t) {
             failure = Errors.toApiException(t);
             response = ApiResponse.error(failure);
+            ApiResponse forwarded = forwardToHome(event, caller, context, failure);
+            if (forwarded != null) {
+                response = forwarded;
+                failure = null; // the home answered (or the call to it failed, and that is the answer)
+            }
         }
         RequestLog.write(context, event, caller, response.status(), failure, System.nanoTime() - started, CountingClient.take());
         return response.toHttp();
     }
+
+    /**
+     * Location transparency: a group this deployment does not hold (or a cursor it did not seal) may be a group whose
+     * home is a peer; when the caller has a pointer to it, the request goes there and the home's verified answer is
+     * the answer. Null when the local refusal stands.
+     */
+    private ApiResponse forwardToHome(APIGatewayV2HTTPEvent event, Caller caller, Context context, ApiException failure) {
+        String groupId = event.getPathParameters() == null ? null : event.getPathParameters().get("groupId");
+        if (groupId == null || caller == null || caller.principal() != Caller.Principal.MERCHANT
+                || !("GROUP_NOT_FOUND".equals(failure.code()) || "INVALID_CURSOR".equals(failure.code()))) {
+            return null;
+        }
+        try {
+            ApiRequest request = new ApiRequest(event, caller, context);
+            String method = event.getRequestContext() == null || event.getRequestContext().getHttp() == null
+                    ? null : event.getRequestContext().getHttp().getMethod();
+            return app.forwarder().forward(caller, groupId, method, event.getRawPath(), event.getRawQueryString(),
+                            request.rawBody(FORWARDED_BODY_BYTES), request.idempotencyKey())
+                    .map(reply -> ApiResponse.encoded(reply.status(), reply.body()))
+                    .orElse(null);
+        } catch (Throwable t) {
+            return ApiResponse.error(Errors.toApiException(t));
+        }
+    }
+
+    /** A forwarded body: the largest a route takes (a pushed document) and its envelope. */
+    private static final int FORWARDED_BODY_BYTES = 512 * 1024;
 
     /**
      * Whether the route reads a body. One that does not refuses a request with one (400) rather than ignore it, so

@@ -32,12 +32,23 @@ public record ApiResponse(int status, Object body) {
         return new ApiResponse(e.status(), new ErrorBody(new ErrorBody.Detail(e.code(), e.getMessage())));
     }
 
+    /** An answer already encoded: a group's home's verified answer, passed on as it is. */
+    public static ApiResponse encoded(int status, String json) {
+        return new ApiResponse(status, json == null || json.isEmpty() ? null : new Encoded(json));
+    }
+
+    /** JSON text that is the body as it is. */
+    record Encoded(String json) {
+    }
+
     public APIGatewayV2HTTPResponse toHttp() {
         APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
         response.setStatusCode(status);
         response.setHeaders(JSON_HEADERS);
         response.setIsBase64Encoded(false);
-        if (body != null) {
+        if (body instanceof Encoded encoded) {
+            response.setBody(encoded.json());
+        } else if (body != null) {
             response.setBody(Json.encode(body));
         }
         return response;

@@ -13,11 +13,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import orgshare.functions.HttpContract;
 import orgshare.shared.testing.PeerIdentityServer;
+import orgshare.shared.testing.PeerSignatures;
 import orgshare.functions.CapturingContext;
 import orgshare.functions.TestEvents;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.ApiKeys;
 import orgshare.shared.auth.Caller;
+import orgshare.shared.federation.FederationKey;
 import orgshare.shared.json.Json;
 import orgshare.shared.service.CloudService;
 import orgshare.shared.service.GroupService;
@@ -36,6 +38,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,6 +199,10 @@ class HandlerFuzzTest {
             if (!violations.isEmpty()) {
                 problemCount++;
                 report(problems, violations + ": " + describe(route, fe, response, context));
+            }
+            if (FEDERATION_ROUTE.equals(route.key()) && !refusedUnsigned(fe.event(), status, code)) {
+                problemCount++;
+                report(problems, "THE FEDERATION ROUTE ANSWERED A CALL NO PEER SIGNED: " + describe(route, fe, response, context));
             }
             if (status >= 400) {
                 if (wrote) {
@@ -368,8 +375,17 @@ class HandlerFuzzTest {
                 case "merchantId" -> chance(0.4) ? "me" : merchantId();
                 case "type" -> type();
                 case "recordId" -> recordId();
+                case "proxy+" -> federationPath();
                 default -> pick(merchantId(), w.group, "x" + rnd.nextInt(10));
             };
+        }
+
+        /** What follows /federation/v1: a member route of a group, or a home's message. */
+        String federationPath() {
+            String group = "groups/" + groupId();
+            return pick(group, group + "/rules", group + "/providers", group + "/members/me", group + "/members/" + merchantId(),
+                    group + "/exchange/" + merchantId() + "/" + type(), "invitations", "notices", "pulls", "pushes",
+                    "x" + rnd.nextInt(10));
         }
 
         /** The event as a well-meaning client would send it for this route (it may still be refused). */
@@ -450,6 +466,12 @@ class HandlerFuzzTest {
                         body = recordBody();
                     }
                 }
+                case FEDERATION_ROUTE -> {
+                    caller = chance(0.7) ? null : caller; // no authorizer runs on it: a context is only noise
+                    if (chance(0.5)) {
+                        body = obj("kind", pick("DISSOLVED", "DEPARTED"), "groupId", groupId(), "merchantId", merchantId());
+                    }
+                }
                 default -> {
                     JsonNode sample = samples.get(route.key());
                     if (sample != null && sample.hasNonNull("body") && !"GET".equals(route.method())) {
@@ -462,6 +484,9 @@ class HandlerFuzzTest {
             }
             APIGatewayV2HTTPEvent event = TestEvents.http(route.method(), route.path(), caller,
                     body == null ? null : body.toString(), path.isEmpty() ? null : path, query);
+            if ("ANY".equals(route.method())) {
+                withHttpMethod(event, pick("GET", "PUT", "POST", "PATCH", "DELETE"));
+            }
             JsonNode sample = samples.get(route.key());
             if (sample != null && sample.get("headers") instanceof ObjectNode headers) {
                 Map<String, String> h = new LinkedHashMap<>();
@@ -469,7 +494,28 @@ class HandlerFuzzTest {
                 event.setHeaders(h);
             }
             withKey(event, caller);
-            return new FuzzEvent(event, new ArrayList<>(List.of("base")));
+            FuzzEvent fe = new FuzzEvent(event, new ArrayList<>(List.of("base")));
+            if (FEDERATION_ROUTE.equals(route.key()) && chance(0.4)) {
+                signAsStranger(fe);
+            }
+            return fe;
+        }
+
+        /**
+         * Signs the call as the wire says, but with a key no peer registered: refused 401 UNKNOWN_PEER before anything
+         * is written, or BAD_SIGNATURE once a later mutation bends what was signed.
+         */
+        void signAsStranger(FuzzEvent fe) {
+            APIGatewayV2HTTPEvent e = fe.event();
+            Map<String, String> headers = e.getHeaders() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(e.getHeaders());
+            String method = e.getRequestContext() == null || e.getRequestContext().getHttp() == null ? "GET"
+                    : e.getRequestContext().getHttp().getMethod();
+            URI target = URI.create(headers.getOrDefault("x-forwarded-proto", "https") + "://" + headers.getOrDefault("host", "localhost")
+                    + e.getRawPath() + (e.getRawQueryString() == null || e.getRawQueryString().isEmpty() ? "" : "?" + e.getRawQueryString()));
+            headers.putAll(PeerSignatures.headers(STRANGER, method, target,
+                    pick(w.a, w.d).merchantId() + "@" + pick("acme", "globex", World.PEER_CLOUD), e.getBody()));
+            e.setHeaders(headers);
+            fe.log("signed by a stranger");
         }
 
         Map<String, String> baseQuery(Route route) {
@@ -961,7 +1007,8 @@ class HandlerFuzzTest {
         void mutateHeaders(FuzzEvent fe) {
             Map<String, String> headers = fe.event().getHeaders() == null ? new HashMap<>() : new HashMap<>(fe.event().getHeaders());
             String name = pick("authorization", "content-type", "content-length", "x-forwarded-for", "host", "cookie",
-                    "x-amzn-trace-id", "", "\u00e9", "Authorization");
+                    "x-amzn-trace-id", "", "\u00e9", "Authorization", "signature", "signature-input", "content-digest",
+                    "orgshare-merchant", "x-forwarded-proto");
             String value = pick(null, "", "Bearer " + randomAscii(), "text/plain", "application/json; charset=utf-16", "-1",
                     "x".repeat(10_000), randomUnicode(), "Bearer osk_" + "A".repeat(43));
             headers.put(name, value);
@@ -1152,6 +1199,9 @@ class HandlerFuzzTest {
             return dx != dy ? dx - dy : dx == 1 ? y.path().length() - x.path().length() : 0;
         });
         for (Route route : successOrder) {
+            if (FEDERATION_ROUTE.equals(route.key())) {
+                continue; // its success needs a registered peer's fresh signature: ThreeCloudsTest, LeastPrivilegeTest
+            }
             APIGatewayV2HTTPResponse response = handlers.get(route.key()).handleRequest(valid.get(route.key()).event(), context);
             if (response.getStatusCode() < 200 || response.getStatusCode() >= 300) {
                 failures.add(route.key() + ": the valid request behind the bad cases fails: " + response.getStatusCode() + " " + response.getBody());
@@ -1286,6 +1336,9 @@ class HandlerFuzzTest {
                 path.forEach((k, v) -> printable.put(k, "p"));
             }
             APIGatewayV2HTTPEvent e = TestEvents.http(method(), template(), caller, body, printable, query);
+            if ("ANY".equals(method())) {
+                withHttpMethod(e, body == null ? "GET" : "POST");
+            }
             e.setPathParameters(path == null ? null : new LinkedHashMap<>(path));
             e.setIsBase64Encoded(base64);
             if (lambda != null) {
@@ -1340,6 +1393,8 @@ class HandlerFuzzTest {
                 case "GET /groups/{groupId}/providers" -> r.as(w.b);
                 case "GET /groups/{groupId}/exchange/{ownerId}/{type}" -> r.as(w.b);
                 case "POST /groups/{groupId}/exchange/{ownerId}/{type}" -> r.as(w.e).path("type", "po").body(j("{'po':'PO-77'}"));
+                // no key, and no peer's signature either: what every test of it without a registered peer sends
+                case FEDERATION_ROUTE -> r.as(null).path("proxy+", "groups/" + w.group);
                 default -> r;
             };
             valid.put(route.key(), r);
@@ -1347,8 +1402,30 @@ class HandlerFuzzTest {
         return valid;
     }
 
-    /** Routes without the authorizer: the API's description. */
+    /** Routes without the authorizer that anyone may read: the API's description, the federation identity. */
     private static final Set<String> OPEN_ROUTES = Set.of("GET /openapi.json", "GET /federation/identity");
+    /** The route without the authorizer where a registered peer's signature is the credential. */
+    private static final String FEDERATION_ROUTE = "ANY /federation/v1/{proxy+}";
+    /** A federation key no peer registered (derived from the seed, so a run signs alike on any machine). */
+    private static final FederationKey STRANGER = FederationKey.fromSecret(() -> "fuzz-stranger-federation-secret-" + RUN.seed());
+
+    /**
+     * What the federation route may answer a call no registered peer signed: 401 BAD_SIGNATURE or UNKNOWN_PEER, 413 for
+     * a body over its limit, and 400 MALFORMED_BODY for a body marked base64 that is not (API Gateway sends none).
+     */
+    private static boolean refusedUnsigned(APIGatewayV2HTTPEvent event, int status, String code) {
+        return (status == 401 && ("BAD_SIGNATURE".equals(code) || "UNKNOWN_PEER".equals(code)))
+                || (status == 413 && "PAYLOAD_TOO_LARGE".equals(code))
+                || (status == 400 && "MALFORMED_BODY".equals(code) && event.getIsBase64Encoded());
+    }
+
+    /** The method a request on an {@code ANY} route was made with, where API Gateway puts it. */
+    private static void withHttpMethod(APIGatewayV2HTTPEvent event, String method) {
+        APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+        http.setMethod(method);
+        http.setPath(event.getRawPath());
+        event.getRequestContext().setHttp(http);
+    }
 
     private static List<Bad> badCases(List<Route> routes, Map<String, Req> valid, World w) {
         List<Bad> cases = new ArrayList<>();
@@ -1368,6 +1445,28 @@ class HandlerFuzzTest {
             if (OPEN_ROUTES.contains(route.key())) {
                 // no key needed, nothing to read: any caller gets it, and a body is refused
                 cases.add(new Bad("a body", base.as(null).body("{}"), 400, vf));
+                continue;
+            }
+            if (FEDERATION_ROUTE.equals(route.key())) {
+                // no key either, but nothing without a registered peer's signature: whoever calls, the signature is
+                // checked first, on the raw path (not on the path parameters), so every unsigned call is 401
+                String bs = "BAD_SIGNATURE";
+                cases.add(new Bad("unsigned", base, 401, bs));
+                cases.add(new Bad("unsigned, with a merchant's context", base.as(w.a), 401, bs));
+                cases.add(new Bad("unsigned, with the operator's context", base.as(Caller.operator()), 401, bs));
+                cases.add(new Bad("unsigned, with an invalid key's context", base.as(Caller.anonymous("INVALID_KEY")), 401, bs));
+                cases.add(new Bad("no requestContext at all", base.withoutRequestContext(), 401, bs));
+                cases.add(new Bad("a body", base.body("{\"kind\":\"DISSOLVED\",\"groupId\":\"" + w.group + "\"}"), 401, bs));
+                cases.add(new Bad("a base64 body", base.base64Body(b64std("{\"po\":1}")), 401, bs));
+                for (String proxy : List.of("groups/" + w.group + "#x", "a/" + w.group, "\u0007", "\u0000", "\u202E" + w.group,
+                        "\uD800", "A".repeat(10_000), "", "*", "invitations", "notices", "pulls", "pushes")) {
+                    cases.add(new Bad("proxy+ '" + clip(proxy, 20) + "'", base.path("proxy+", proxy), 401, bs));
+                }
+                cases.add(new Bad("proxy+ missing", base.path("proxy+", null), 401, bs));
+                cases.add(new Bad("no path parameters at all", new Req(base.route(), null, null, false, null, null, null, false), 401, bs));
+                cases.add(new Bad("a body over 512 KiB", base.body("{\"pad\":\"" + "x".repeat(512 * 1024) + "\"}"), 413, "PAYLOAD_TOO_LARGE"));
+                cases.add(new Bad("base64 of a body over 512 KiB", base.base64Body(b64std("{\"pad\":\"" + "x".repeat(512 * 1024) + "\"}")),
+                        413, "PAYLOAD_TOO_LARGE"));
                 continue;
             }
             // who calls: the same four refusals on every route

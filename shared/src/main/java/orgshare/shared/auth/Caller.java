@@ -10,7 +10,11 @@ import java.util.Map;
  * An unauthenticated caller carries the reason, so the handler answers 401 in the one error shape.
  */
 public record Caller(Principal principal, String merchantId, String cloudId, String authError) {
-    public enum Principal { MERCHANT, OPERATOR, NONE }
+    /**
+     * {@code PEER_MERCHANT}: a merchant of a peer cloud, on whose behalf a registered peer made a signed call to this
+     * deployment (the group's home); only the federation endpoint builds one, never the authorizer.
+     */
+    public enum Principal { MERCHANT, PEER_MERCHANT, OPERATOR, NONE }
 
     public static final String CONTEXT_PRINCIPAL = "principal";
     public static final String CONTEXT_MERCHANT_ID = "merchantId";
@@ -19,6 +23,16 @@ public record Caller(Principal principal, String merchantId, String cloudId, Str
 
     public static Caller merchant(String merchantId, String cloudId) {
         return new Caller(Principal.MERCHANT, merchantId, cloudId, null);
+    }
+
+    /** A merchant of {@code cloudId}, a peer's cloud, speaking through that peer's signed call. */
+    public static Caller peerMerchant(String merchantId, String cloudId) {
+        return new Caller(Principal.PEER_MERCHANT, merchantId, cloudId, null);
+    }
+
+    /** Whether the caller is a merchant of a peer cloud (its own deployment forwarded the call here). */
+    public boolean isPeerMerchant() {
+        return principal == Principal.PEER_MERCHANT;
     }
 
     public static Caller operator() {
@@ -58,6 +72,10 @@ public record Caller(Principal principal, String merchantId, String cloudId, Str
             Object cloud = context.get(CONTEXT_CLOUD_ID);
             return merchant(id, cloud instanceof String c ? c : null);
         }
+        if (Principal.PEER_MERCHANT.name().equals(principal) && context.get(CONTEXT_MERCHANT_ID) instanceof String id
+                && context.get(CONTEXT_CLOUD_ID) instanceof String cloud) {
+            return peerMerchant(id, cloud);
+        }
         Object error = context.get(CONTEXT_AUTH_ERROR);
         return anonymous(error instanceof String e ? e : "MISSING_KEY");
     }
@@ -75,7 +93,7 @@ public record Caller(Principal principal, String merchantId, String cloudId, Str
     /** The calling merchant's ID; the operator and anonymous callers are refused. */
     public String requireMerchant() {
         requireAuthenticated();
-        if (principal != Principal.MERCHANT) {
+        if (principal != Principal.MERCHANT && principal != Principal.PEER_MERCHANT) {
             throw ApiException.forbidden("Only a merchant can do this; the operator key manages clouds and merchants.");
         }
         return merchantId;

@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -142,22 +144,55 @@ public final class PeerService implements FederationWire.Peers {
         }
     }
 
+    /** A registered peer deployment: its key and the clouds it was registered for (one deployment may host several). */
+    public record Trusted(PublicKey key, String fingerprint, Set<String> cloudIds) {
+    }
+
+    /** A peer cloud as the operator registered it: where to call it and whose key must sign its answers. */
+    public record Peer(String cloudId, URI endpoint, String fingerprint, PublicKey key) {
+    }
+
     /** The key of the peer with this fingerprint, read consistently (a deleted peer is refused at once), or null. */
     @Override
     public PublicKey keyOf(String fingerprint) {
+        Trusted trusted = trusted(fingerprint);
+        return trusted == null ? null : trusted.key();
+    }
+
+    /**
+     * The peer deployment with this fingerprint and every cloud it was registered for, read consistently, or null.
+     * Peers are few: the gsi1 partition is read with a filter, then the items themselves in one consistent BatchGetItem.
+     */
+    public Trusted trusted(String fingerprint) {
         Map<String, AttributeValue> values = Map.of(":peers", AttributeValue.fromS(Keys.PEERS), ":f", AttributeValue.fromS(fingerprint));
-        // peers are few: the gsi1 partition is read whole; then the item itself, consistently
         QueryResponse found = table.client().query(b -> b.tableName(table.name()).indexName(TableDefinition.GSI1)
                 .keyConditionExpression(TableDefinition.GSI1_PK + " = :peers").filterExpression("fingerprint = :f")
                 .expressionAttributeValues(values));
-        for (Map<String, AttributeValue> item : found.items()) {
-            Map<String, AttributeValue> current = table.client().getItem(b -> b.tableName(table.name()).consistentRead(true)
-                    .key(OrgTable.keyMap(item.get(TableDefinition.PK).s(), Keys.PEER_SK))).item();
-            if (current != null && !current.isEmpty() && fingerprint.equals(current.get("fingerprint").s())) {
-                return Ed25519.publicKey(publicKey(current.get("publicKey").s()));
+        if (found.items().isEmpty()) {
+            return null;
+        }
+        List<Map<String, AttributeValue>> keys = found.items().stream()
+                .map(item -> OrgTable.keyMap(item.get(TableDefinition.PK).s(), Keys.PEER_SK)).toList();
+        PublicKey key = null;
+        Set<String> clouds = new TreeSet<>();
+        for (Map<String, AttributeValue> current : table.batchGetConsistent(keys)) {
+            if (fingerprint.equals(current.get("fingerprint").s())) {
+                key = Ed25519.publicKey(publicKey(current.get("publicKey").s()));
+                clouds.add(current.get("cloudId").s());
             }
         }
-        return null;
+        return key == null ? null : new Trusted(key, fingerprint, Set.copyOf(clouds));
+    }
+
+    /** The registered peer for {@code cloudId}, read consistently, or null when that cloud is no peer (any more). */
+    public Peer peer(String cloudId) {
+        Map<String, AttributeValue> item = table.client().getItem(b -> b.tableName(table.name()).consistentRead(true)
+                .key(OrgTable.keyMap(Keys.peer(cloudId), Keys.PEER_SK))).item();
+        if (item == null || item.isEmpty()) {
+            return null;
+        }
+        return new Peer(cloudId, URI.create(item.get("endpoint").s()), item.get("fingerprint").s(),
+                Ed25519.publicKey(publicKey(item.get("publicKey").s())));
     }
 
     private URI endpoint(String raw) {

@@ -28,6 +28,7 @@ public final class AuditItem extends BaseItem {
             .addAttribute(String.class, a -> a.name("messageId").getter(AuditItem::getMessageId).setter(AuditItem::setMessageId))
             .addAttribute(Long.class, a -> a.name("version").getter(AuditItem::getVersion).setter(AuditItem::setVersion))
             .addAttribute(String.class, a -> a.name("changes").getter(AuditItem::getChanges).setter(AuditItem::setChanges))
+            .addAttribute(String.class, a -> a.name("peerCloudId").getter(AuditItem::getPeerCloudId).setter(AuditItem::setPeerCloudId))
             .build();
 
     private String eventId;
@@ -42,6 +43,8 @@ public final class AuditItem extends BaseItem {
     private String messageId;
     private Long version;
     private String changes;
+    /** Where the event crossed clouds: the peer cloud on the other side of it (the counterparty's, or the group's home). */
+    private String peerCloudId;
 
     /** The event's common part; the caller fills in what its action records. */
     public static AuditItem create(String eventId, String at, String action, String groupId, String actorId) {
@@ -71,6 +74,7 @@ public final class AuditItem extends BaseItem {
         copy.messageId = messageId;
         copy.version = version;
         copy.changes = changes;
+        copy.peerCloudId = peerCloudId;
         return copy;
     }
 
@@ -168,5 +172,13 @@ public final class AuditItem extends BaseItem {
 
     public void setChanges(String changes) {
         this.changes = changes;
+    }
+
+    public String getPeerCloudId() {
+        return peerCloudId;
+    }
+
+    public void setPeerCloudId(String peerCloudId) {
+        this.peerCloudId = peerCloudId;
     }
 }

@@ -1,7 +1,10 @@
 package orgshare.shared.model;
 
 import orgshare.shared.db.Keys;
+import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+
+import java.util.Set;
 
 /** A group: its creator, status, member count and rules version. Once dissolved it enters the sparse gsi1 "DISSOLVED" index. */
 public final class GroupItem extends BaseItem {
@@ -19,6 +22,8 @@ public final class GroupItem extends BaseItem {
             .addAttribute(Long.class, a -> a.name("rulesVersion").getter(GroupItem::getRulesVersion).setter(GroupItem::setRulesVersion))
             .addAttribute(String.class, a -> a.name("createdAt").getter(GroupItem::getCreatedAt).setter(GroupItem::setCreatedAt))
             .addAttribute(String.class, a -> a.name("dissolvedAt").getter(GroupItem::getDissolvedAt).setter(GroupItem::setDissolvedAt))
+            .addAttribute(String.class, a -> a.name("homeCloudId").getter(GroupItem::getHomeCloudId).setter(GroupItem::setHomeCloudId))
+            .addAttribute(EnhancedType.setOf(String.class), a -> a.name("peerClouds").getter(GroupItem::getPeerClouds).setter(GroupItem::setPeerClouds))
             .build();
 
     private String groupId;
@@ -29,6 +34,10 @@ public final class GroupItem extends BaseItem {
     private Long rulesVersion;
     private String createdAt;
     private String dissolvedAt;
+    /** The cloud of the creator: this deployment's, where the group lives. */
+    private String homeCloudId;
+    /** The peer clouds any member was invited from: told when the group is dissolved or a member departs. */
+    private Set<String> peerClouds;
 
     public static GroupItem create(String groupId, String name, String creatorId, String createdAt) {
         GroupItem item = new GroupItem();
@@ -110,5 +119,21 @@ public final class GroupItem extends BaseItem {
 
     public void setDissolvedAt(String dissolvedAt) {
         this.dissolvedAt = dissolvedAt;
+    }
+
+    public String getHomeCloudId() {
+        return homeCloudId;
+    }
+
+    public void setHomeCloudId(String homeCloudId) {
+        this.homeCloudId = homeCloudId;
+    }
+
+    public Set<String> getPeerClouds() {
+        return peerClouds;
+    }
+
+    public void setPeerClouds(Set<String> peerClouds) {
+        this.peerClouds = peerClouds;
     }
 }

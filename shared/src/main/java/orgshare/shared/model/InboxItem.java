@@ -14,6 +14,7 @@ public final class InboxItem extends BaseItem {
             .addAttribute(String.class, a -> a.name("type").getter(InboxItem::getType).setter(InboxItem::setType))
             .addAttribute(String.class, a -> a.name("receivedAt").getter(InboxItem::getReceivedAt).setter(InboxItem::setReceivedAt))
             .addAttribute(String.class, a -> a.name("body").getter(InboxItem::getBody).setter(InboxItem::setBody))
+            .addAttribute(String.class, a -> a.name("fromCloudId").getter(InboxItem::getFromCloudId).setter(InboxItem::setFromCloudId))
             .build();
 
     private String messageId;
@@ -22,6 +23,8 @@ public final class InboxItem extends BaseItem {
     private String type;
     private String receivedAt;
     private String body;
+    /** The sender's cloud, when it is a peer's (the push crossed clouds). */
+    private String fromCloudId;
 
     public static InboxItem create(String ownerId, String messageId, String from, String groupId, String type,
                                    String receivedAt, String body) {
@@ -83,5 +86,13 @@ public final class InboxItem extends BaseItem {
 
     public void setBody(String body) {
         this.body = body;
+    }
+
+    public String getFromCloudId() {
+        return fromCloudId;
+    }
+
+    public void setFromCloudId(String fromCloudId) {
+        this.fromCloudId = fromCloudId;
     }
 }

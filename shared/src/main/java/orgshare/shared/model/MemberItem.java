@@ -30,6 +30,10 @@ public final class MemberItem extends BaseItem {
             .addAttribute(String.class, a -> a.name("membershipId").getter(MemberItem::getMembershipId).setter(MemberItem::setMembershipId))
             .addAttribute(String.class, a -> a.name("invitedAt").getter(MemberItem::getInvitedAt).setter(MemberItem::setInvitedAt))
             .addAttribute(String.class, a -> a.name("joinedAt").getter(MemberItem::getJoinedAt).setter(MemberItem::setJoinedAt))
+            .addAttribute(Boolean.class, a -> a.name("federated").getter(MemberItem::getFederated).setter(MemberItem::setFederated))
+            .addAttribute(String.class, a -> a.name("homeCloudId").getter(MemberItem::getHomeCloudId).setter(MemberItem::setHomeCloudId))
+            .addAttribute(String.class, a -> a.name("groupName").getter(MemberItem::getGroupName).setter(MemberItem::setGroupName))
+            .addAttribute(String.class, a -> a.name("creatorId").getter(MemberItem::getCreatorId).setter(MemberItem::setCreatorId))
             .build();
 
     private String groupId;
@@ -40,6 +44,15 @@ public final class MemberItem extends BaseItem {
     private String membershipId;
     private String invitedAt;
     private String joinedAt;
+    /** At a group's home: the member's merchant lives on a peer cloud (its deployment holds a pointer). */
+    private Boolean federated;
+    /**
+     * On a member's own deployment, for a group whose home is a peer: this item is only a pointer (to list the group
+     * and to route to its home); the group, its members and its rules live at {@code homeCloudId}.
+     */
+    private String homeCloudId;
+    private String groupName;
+    private String creatorId;
 
     public static MemberItem create(String groupId, String merchantId, String cloudId, String role, String status,
                                     String membershipId, String at) {
@@ -72,6 +85,61 @@ public final class MemberItem extends BaseItem {
                 .expressionAttributeValues(Map.of(
                         ":active", AttributeValue.fromS(ACTIVE),
                         ":membership", AttributeValue.fromS(membershipId))).build()).build();
+    }
+
+    /**
+     * The pointer a member's deployment keeps to a group whose home is the peer hosting {@code homeCloudId}: under
+     * the same keys as a member item, so it lists with the merchant's groups; no group item exists beside it here.
+     */
+    public static MemberItem pointer(String groupId, String merchantId, String cloudId, String homeCloudId,
+                                     String groupName, String creatorId, String at) {
+        MemberItem item = create(groupId, merchantId, cloudId, MEMBER, INVITED, "pointer", at);
+        item.membershipId = null;
+        item.homeCloudId = homeCloudId;
+        item.groupName = groupName;
+        item.creatorId = creatorId;
+        return item;
+    }
+
+    /** Whether this is a pointer to a group whose home is a peer (see {@link #pointer}). */
+    public boolean isPointer() {
+        return homeCloudId != null;
+    }
+
+    public boolean isFederated() {
+        return Boolean.TRUE.equals(federated);
+    }
+
+    public Boolean getFederated() {
+        return federated;
+    }
+
+    public void setFederated(Boolean federated) {
+        this.federated = federated;
+    }
+
+    public String getHomeCloudId() {
+        return homeCloudId;
+    }
+
+    public void setHomeCloudId(String homeCloudId) {
+        this.homeCloudId = homeCloudId;
+    }
+
+    public String getGroupName() {
+        return groupName;
+    }
+
+    public void setGroupName(String groupName) {
+        this.groupName = groupName;
+    }
+
+    public String getCreatorId() {
+        return creatorId;
+    }
+
+    public void setCreatorId(String creatorId) {
+        this.creatorId = creatorId;
     }
 
     public boolean isActive() {

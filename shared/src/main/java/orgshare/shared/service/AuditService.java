@@ -25,7 +25,7 @@ import java.util.List;
 public final class AuditService {
     public record AuditEvent(String eventId, String at, String action, String groupId, String actorId, String ownerId,
                              String type, String scope, Integer count, String messageId, Long version,
-                             JsonNode changes) {
+                             JsonNode changes, String peerCloudId) {
     }
 
     public record AuditPage(List<AuditEvent> events, String cursor) {
@@ -41,9 +41,14 @@ public final class AuditService {
     }
 
     /** The put of {@code event} into one merchant's log, for a transaction that must not happen without it. */
-    TransactWriteItem put(AuditItem event, String merchantId) {
+    public TransactWriteItem put(AuditItem event, String merchantId) {
         return TransactWriteItem.builder().put(Put.builder().tableName(table.name())
                 .item(AuditItem.SCHEMA.itemToMap(event.copyFor(merchantId), true)).build()).build();
+    }
+
+    /** Writes {@code event} into one merchant's log on its own (what a peer's signed answer established). */
+    public void write(AuditItem event, String merchantId) {
+        table.client().putItem(b -> b.tableName(table.name()).item(AuditItem.SCHEMA.itemToMap(event.copyFor(merchantId), true)));
     }
 
     /** The caller's audit log, newest first. */
@@ -77,6 +82,6 @@ public final class AuditService {
         }
         return new AuditEvent(item.getEventId(), item.getAt(), item.getAction(), item.getGroupId(), item.getActorId(),
                 item.getOwnerId(), item.getType(), item.getScope(), item.getCount(), item.getMessageId(),
-                item.getVersion(), changes);
+                item.getVersion(), changes, item.getPeerCloudId());
     }
 }

@@ -5,6 +5,7 @@ import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.federation.FederationEndpoint;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.model.AuditItem;
 import orgshare.shared.model.GroupItem;
@@ -47,9 +48,11 @@ public final class ExchangeService {
     private final Clock clock;
     private final Supplier<String> ids;
     private final Idempotency idempotency;
+    private final PeerExchange peers;
 
     public ExchangeService(OrgTable table, RecordService records, AuditService audit, Clock clock, Supplier<String> ids,
-                           Idempotency idempotency) {
+                           Idempotency idempotency, PeerExchange peers) {
+        this.peers = peers;
         this.table = table;
         this.records = records;
         this.audit = audit;
@@ -78,7 +81,11 @@ public final class ExchangeService {
             throw ApiException.forbidden("NOT_SHARED", "Merchant '" + ownerId + "' does not open its '" + type
                     + "' records to you in group '" + groupId + "'. GET /groups/" + groupId + "/providers lists what is open to you.");
         }
-        RecordService.RecordPage page = records.page(ownerId, type, since, limit, rawCursor, resolution,
+        MemberItem owner = authorization.owner();
+        RecordService.RecordPage page = owner.isFederated()
+                ? peers.pull(authorization.group().getHomeCloudId(), creatorOf(authorization.group()), owner, me, caller.cloudId(), groupId, type,
+                since, limit, rawCursor, resolution)
+                : records.page(ownerId, type, since, limit, rawCursor, resolution,
                 RecordService.scope("pull", me, groupId, ownerId, type, since));
 
         AuditItem event = AuditItem.create(ids.get(), Timestamps.now(clock), AuditItem.PULL, groupId, me);
@@ -86,9 +93,12 @@ public final class ExchangeService {
         event.setType(type);
         event.setScope(resolution.scope().name());
         event.setCount(page.records().size());
-        // both logs or neither: one transaction, so a failed pull leaves no half of its audit behind
-        table.transact(List.of(audit.put(event, ownerId), audit.put(event, me)),
-                failed -> ApiException.conflict("CONCURRENT_CHANGE", "The audit log was busy; retry."));
+        // both logs or neither: one transaction, so a failed pull leaves no half of its audit behind; each merchant's
+        // event is written where it lives (a peer's merchant's by its own deployment, from the signed answer)
+        List<TransactWriteItem> logs = logsHere(event, owner, caller);
+        if (!logs.isEmpty()) {
+            table.transact(logs, failed -> ApiException.conflict("CONCURRENT_CHANGE", "The audit log was busy; retry."));
+        }
         return page;
     }
 
@@ -107,11 +117,13 @@ public final class ExchangeService {
         String me = caller.requireMerchant();
         Idempotency.Claim claim = Idempotency.claim(me, idempotencyKey, "POST /exchange", String.valueOf(rawGroupId),
                 String.valueOf(rawOwnerId), String.valueOf(rawType), String.valueOf(rawBody));
-        return idempotency.once(claim, Pushed.class, () -> deliver(me, rawGroupId, rawOwnerId, rawType, rawBody, claim));
+        return idempotency.once(claim, Pushed.class, () -> deliver(caller, rawGroupId, rawOwnerId, rawType, rawBody, claim));
     }
 
-    private Pushed deliver(String me, String rawGroupId, String rawOwnerId, String rawType, String rawBody,
+    private Pushed deliver(Caller caller, String rawGroupId, String rawOwnerId, String rawType, String rawBody,
                            Idempotency.Claim claim) {
+        String me = caller.merchantId();
+        String callerCloud = caller.cloudId();
         String groupId = Validate.generatedId("groupId", rawGroupId);
         String ownerId = Validate.generatedId("ownerId", rawOwnerId);
         String type = Validate.recordType("type", rawType);
@@ -132,29 +144,65 @@ public final class ExchangeService {
         event.setMessageId(messageId);
 
         GroupItem group = authorization.group();
+        MemberItem owner = authorization.owner();
         List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
-                .key(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK))
-                .conditionExpression("#status = :active AND rulesVersion = :version")
-                .expressionAttributeNames(Map.of("#status", "status"))
-                .expressionAttributeValues(Map.of(
-                        ":active", AttributeValue.fromS(GroupItem.ACTIVE),
-                        ":version", AttributeValue.fromN(Long.toString(group.getRulesVersion())))).build()).build());
-        for (MemberItem member : List.of(authorization.partner(), authorization.owner())) {
-            actions.add(MemberItem.stillActive(table.name(), groupId, member.getMerchantId(), member.getMembershipId()));
+        if (owner.isFederated()) {
+            // the owner's deployment takes it into the owner's inbox in one transaction conditioned on the owner's
+            // pointer (its leave drops it before the leave returns); once it answered, the document is delivered,
+            // and what is left here is the sender's log and the idempotency record
+            peers.push(group.getHomeCloudId(), creatorOf(group), owner, me, callerCloud, groupId, type, messageId, body);
+        } else {
+            actions.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                    .key(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK))
+                    .conditionExpression("#status = :active AND rulesVersion = :version")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(
+                            ":active", AttributeValue.fromS(GroupItem.ACTIVE),
+                            ":version", AttributeValue.fromN(Long.toString(group.getRulesVersion())))).build()).build());
+            for (MemberItem member : List.of(authorization.partner(), owner)) {
+                actions.add(MemberItem.stillActive(table.name(), groupId, member.getMerchantId(), member.getMembershipId()));
+            }
+            if (caller.isPeerMerchant()) {
+                delivery.setFromCloudId(callerCloud);
+            }
+            actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                    .item(InboxItem.SCHEMA.itemToMap(delivery, true))
+                    .conditionExpression("attribute_not_exists(pk)").build()).build());
         }
-        actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
-                .item(InboxItem.SCHEMA.itemToMap(delivery, true))
-                .conditionExpression("attribute_not_exists(pk)").build()).build());
-        actions.add(audit.put(event, ownerId));
-        actions.add(audit.put(event, me));
+        actions.addAll(logsHere(event, owner, caller));
         Pushed pushed = new Pushed(messageId);
         if (claim != null) {
             actions.add(idempotency.record(claim, pushed));
         }
-        table.transact(actions, failed -> ApiException.conflict("CONCURRENT_CHANGE",
-                "The group, its rules or a membership changed while you pushed; nothing was delivered. Retry."));
+        if (!actions.isEmpty()) {
+            table.transact(actions, failed -> ApiException.conflict("CONCURRENT_CHANGE",
+                    "The group, its rules or a membership changed while you pushed; nothing was delivered. Retry."));
+        }
         return pushed;
+    }
+
+    /** Whom the home's calls to an owner's cloud are made for: the group's creator, at the group's home. */
+    private static String creatorOf(GroupItem group) {
+        return FederationEndpoint.merchant(group.getCreatorId(), group.getHomeCloudId());
+    }
+
+    /**
+     * The audit events this deployment writes for an exchange: the owner's and the partner's, each only where that
+     * merchant lives here, naming the peer cloud on the other side when the exchange crossed clouds.
+     */
+    private List<TransactWriteItem> logsHere(AuditItem event, MemberItem owner, Caller caller) {
+        List<TransactWriteItem> logs = new ArrayList<>();
+        if (!owner.isFederated()) {
+            AuditItem forOwner = event.copyFor(owner.getMerchantId());
+            forOwner.setPeerCloudId(caller.isPeerMerchant() ? caller.cloudId() : null);
+            logs.add(audit.put(forOwner, owner.getMerchantId()));
+        }
+        if (!caller.isPeerMerchant()) {
+            AuditItem forPartner = event.copyFor(caller.merchantId());
+            forPartner.setPeerCloudId(owner.isFederated() ? owner.getCloudId() : null);
+            logs.add(audit.put(forPartner, caller.merchantId()));
+        }
+        return logs;
     }
 
     /**

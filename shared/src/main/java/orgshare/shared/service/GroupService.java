@@ -41,7 +41,7 @@ public final class GroupService {
     }
 
     public record MyGroup(String groupId, String name, String creatorId, String status, String role,
-                          String memberStatus) {
+                          String memberStatus, String homeCloudId) {
     }
 
     public record MyGroups(List<MyGroup> groups, String cursor) {
@@ -85,6 +85,7 @@ public final class GroupService {
             String groupId = ids.get();
             String now = Timestamps.now(clock);
             GroupItem group = GroupItem.create(groupId, name, creatorId, now);
+            group.setHomeCloudId(caller.cloudId());
             MemberItem creator = MemberItem.create(groupId, creatorId, caller.cloudId(), MemberItem.CREATOR,
                     MemberItem.ACTIVE, ids.get(), now);
             GroupView created = new GroupView(groupId, name, creatorId, group.getStatus());
@@ -161,7 +162,11 @@ public final class GroupService {
             GroupItem group = groups.get(m.getGroupId());
             if (group != null && group.isActive()) { // a dissolved group is gone for its members at once
                 mine.add(new MyGroup(group.getGroupId(), group.getName(), group.getCreatorId(), group.getStatus(),
-                        m.getRole(), m.getStatus()));
+                        m.getRole(), m.getStatus(), group.getHomeCloudId() != null ? group.getHomeCloudId() : caller.cloudId()));
+            } else if (group == null && m.isPointer()) {
+                // a group whose home is a peer: listed from the pointer; its home has the last word on every call
+                mine.add(new MyGroup(m.getGroupId(), m.getGroupName(), m.getCreatorId(), GroupItem.ACTIVE,
+                        m.getRole(), m.getStatus(), m.getHomeCloudId()));
             }
         }
         String cursor = page.lastEvaluatedKey() == null ? null

@@ -19,7 +19,7 @@ import java.util.List;
 /** A merchant's inbox: the documents partners pushed to it, oldest first, so a consumer can read on from where it stopped. */
 public final class InboxService {
     public record InboxMessage(String messageId, String from, String groupId, String type, String receivedAt,
-                               JsonNode body) {
+                               JsonNode body, String fromCloudId) {
     }
 
     public record InboxPage(List<InboxMessage> items, String cursor) {
@@ -57,7 +57,7 @@ public final class InboxService {
         Page<InboxItem> page = table.inbox().query(query.build()).iterator().next();
         List<InboxMessage> items = page.items().stream().map(item -> new InboxMessage(item.getMessageId(),
                 item.getFrom(), item.getGroupId(), item.getType(), item.getReceivedAt(),
-                Json.storedObject(item.getBody()))).toList();
+                Json.storedObject(item.getBody()), item.getFromCloudId())).toList();
         return new InboxPage(items, cursors.seal(scope, Positions.lastSortKey(page)));
     }
 }

@@ -5,6 +5,10 @@ import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.federation.FederationClient;
+import orgshare.shared.federation.FederationEndpoint;
+import orgshare.shared.federation.Pointers;
+import orgshare.shared.json.Json;
 import orgshare.shared.model.GroupItem;
 import orgshare.shared.model.MemberItem;
 import orgshare.shared.model.MerchantItem;
@@ -32,7 +36,11 @@ import java.util.function.Supplier;
  * items, so it cannot drift. A read happens only to explain a refusal.
  */
 public final class MembershipService {
-    public record InviteMember(String merchantId) {
+    /** {@code cloudId}: the invitee's cloud when it is a peer's (optional for a merchant hosted here). */
+    public record InviteMember(String merchantId, String cloudId) {
+        public InviteMember(String merchantId) {
+            this(merchantId, null);
+        }
     }
 
     public record MemberState(String merchantId, String status) {
@@ -45,8 +53,10 @@ public final class MembershipService {
     private final GroupService groups;
     private final Clock clock;
     private final Supplier<String> ids;
+    private final FederationClient peers;
 
-    public MembershipService(OrgTable table, GroupService groups, Clock clock, Supplier<String> ids) {
+    public MembershipService(OrgTable table, GroupService groups, Clock clock, Supplier<String> ids, FederationClient peers) {
+        this.peers = peers;
         this.table = table;
         this.groups = groups;
         this.clock = clock;
@@ -58,6 +68,12 @@ public final class MembershipService {
         String me = caller.requireMerchant();
         String groupId = Validate.generatedId("groupId", rawGroupId);
         String merchantId = Validate.generatedId("merchantId", request.merchantId());
+        if (request.cloudId() != null) {
+            MemberState remote = invitePeerMerchant(caller, groupId, merchantId, Validate.cloudId(request.cloudId()));
+            if (remote != null) {
+                return remote;
+            }
+        }
         MerchantItem merchant = table.merchants().getItem(GetItemEnhancedRequest.builder()
                 .key(OrgTable.key(Keys.merchant(merchantId), Keys.MERCHANT_SK)).consistentRead(true).build());
         if (merchant == null) {
@@ -81,6 +97,119 @@ public final class MembershipService {
         return new MemberState(merchantId, MemberItem.INVITED);
     }
 
+    /**
+     * Invites a merchant of a peer cloud: one consistent read (the group, both memberships, a local merchant with that
+     * ID, the cloud, the peer), then one signed call that asks the peer whether the merchant exists and tells it of the
+     * invitation, then one transaction. Null when {@code cloudId} is hosted here and the merchant is one of its own
+     * (the local invitation applies). Nothing is written here unless the peer took the invitation.
+     */
+    private MemberState invitePeerMerchant(Caller caller, String groupId, String merchantId, String cloudId) {
+        String me = caller.merchantId();
+        GroupItem group = null;
+        MemberItem mine = null;
+        boolean invitee = false;
+        MerchantItem local = null;
+        boolean localCloud = false;
+        boolean peer = false;
+        for (Map<String, AttributeValue> item : table.batchGetConsistent(List.of(
+                OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK),
+                OrgTable.keyMap(Keys.group(groupId), Keys.member(me)),
+                OrgTable.keyMap(Keys.group(groupId), Keys.member(merchantId)),
+                OrgTable.keyMap(Keys.merchant(merchantId), Keys.MERCHANT_SK),
+                OrgTable.keyMap(Keys.cloud(cloudId), Keys.CLOUD_SK),
+                OrgTable.keyMap(Keys.peer(cloudId), Keys.PEER_SK)))) {
+            String pk = item.get(TableDefinition.PK).s();
+            String sk = item.get(TableDefinition.SK).s();
+            if (Keys.GROUP_SK.equals(sk)) {
+                group = GroupItem.SCHEMA.mapToItem(item);
+            } else if (sk.equals(Keys.member(me))) {
+                mine = MemberItem.SCHEMA.mapToItem(item);
+            } else if (sk.equals(Keys.member(merchantId))) {
+                invitee = true;
+            } else if (pk.startsWith(Keys.MERCHANT_PREFIX)) {
+                local = MerchantItem.SCHEMA.mapToItem(item);
+            } else if (Keys.CLOUD_SK.equals(sk)) {
+                localCloud = true;
+            } else {
+                peer = true;
+            }
+        }
+        if (group == null || mine == null) {
+            throw ApiException.notFound("GROUP_NOT_FOUND", "No group '" + groupId + "' that you are a member of.");
+        }
+        if (!group.isActive()) {
+            throw ApiException.gone("GROUP_DISSOLVED", "Group '" + groupId + "' was dissolved.");
+        }
+        if (!mine.isCreator()) {
+            throw ApiException.forbidden("Only the group's creator can do this.");
+        }
+        if (local != null) {
+            if (cloudId.equals(local.getCloudId())) {
+                return null;
+            }
+            throw ApiException.conflict("MERCHANT_IS_LOCAL", "Merchant '" + merchantId + "' is hosted here, in cloud '"
+                    + local.getCloudId() + "', not in cloud '" + cloudId + "'.");
+        }
+        if (localCloud) {
+            throw ApiException.notFound("MERCHANT_NOT_FOUND", "No merchant '" + merchantId + "' in cloud '" + cloudId + "'.");
+        }
+        if (!peer) {
+            throw ApiException.notFound("CLOUD_NOT_FOUND", "Cloud '" + cloudId + "' is neither hosted here nor a peer of this"
+                    + " deployment; the operator registers peers (POST /peers).");
+        }
+        if (invitee) {
+            throw ApiException.conflict("ALREADY_MEMBER", "Merchant '" + merchantId + "' is already in the member list.");
+        }
+        String home = group.getHomeCloudId() != null ? group.getHomeCloudId() : caller.cloudId();
+        String now = Timestamps.now(clock);
+        FederationClient.Reply reply = peers.call(cloudId, "POST", "/invitations",
+                FederationEndpoint.merchant(group.getCreatorId(), home), Json.encode(new Pointers.Invitation(groupId,
+                        group.getName(), group.getCreatorId(), home, merchantId, cloudId, now)), null, peers.answerTimeout());
+        if (reply.status() == 404) {
+            throw ApiException.notFound("MERCHANT_NOT_FOUND", "No merchant '" + merchantId + "' in cloud '" + cloudId + "'.");
+        }
+        if (!reply.ok()) {
+            throw new ApiException(503, "PEER_UNAVAILABLE", "Cloud '" + cloudId + "' refused the invitation ("
+                    + reply.status() + "); nothing was written. Retry later.");
+        }
+        MemberItem invited = MemberItem.create(groupId, merchantId, cloudId, MemberItem.MEMBER, MemberItem.INVITED, ids.get(), now);
+        invited.setFederated(true);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":active", AttributeValue.fromS(GroupItem.ACTIVE));
+        values.put(":creatorId", AttributeValue.fromS(me));
+        values.put(":one", AttributeValue.fromN("1"));
+        values.put(":cloud", AttributeValue.fromSs(List.of(cloudId)));
+        values.put(":home", AttributeValue.fromS(home));
+        try {
+            table.transact(List.of(
+                    TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                            .key(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK))
+                            .updateExpression("SET memberCount = memberCount + :one, homeCloudId = if_not_exists(homeCloudId, :home)"
+                                    + " ADD peerClouds :cloud")
+                            .conditionExpression("#status = :active AND creatorId = :creatorId")
+                            .expressionAttributeNames(STATUS_NAME)
+                            .expressionAttributeValues(values).build()).build(),
+                    OrgTable.putNew(table.name(), MemberItem.SCHEMA.itemToMap(invited, true))),
+                    failed -> failed == 0
+                            ? ApiException.conflict("CONCURRENT_CHANGE", "The group changed while you invited; nothing was written. Retry.")
+                            : ApiException.conflict("ALREADY_MEMBER", "Merchant '" + merchantId + "' is already in the member list."));
+        } catch (RuntimeException refused) {
+            withdraw(cloudId, groupId, merchantId, FederationEndpoint.merchant(group.getCreatorId(), home));
+            throw refused;
+        }
+        return new MemberState(merchantId, MemberItem.INVITED);
+    }
+
+    /** Tells the peer an invitation it took did not happen after all (best effort: a stale pointer heals on first use). */
+    private void withdraw(String cloudId, String groupId, String merchantId, String creator) {
+        try {
+            peers.call(cloudId, "POST", "/notices", creator,
+                    Json.encode(Pointers.Notice.departed(groupId, merchantId, Timestamps.now(clock))), null, peers.answerTimeout());
+        } catch (RuntimeException unreachable) {
+            // the pointer there answers GROUP_NOT_FOUND from here at its first use, and is dropped then
+        }
+    }
+
     /** The invited merchant accepts: its member item turns ACTIVE while the group is ACTIVE, atomically. */
     public MemberState join(Caller caller, String rawGroupId) {
         String me = caller.requireMerchant();
@@ -89,6 +218,12 @@ public final class MembershipService {
         values.put(":active", AttributeValue.fromS(GroupItem.ACTIVE));
         values.put(":invited", AttributeValue.fromS(MemberItem.INVITED));
         values.put(":now", AttributeValue.fromS(Timestamps.now(clock)));
+        String condition = "#status = :invited";
+        if (caller.isPeerMerchant()) {
+            // a peer speaks only for its own clouds' merchants: the invitation must name the caller's cloud
+            condition += " AND cloudId = :cloud";
+            values.put(":cloud", AttributeValue.fromS(caller.cloudId()));
+        }
         table.transact(List.of(
                 TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
                         .key(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK))
@@ -98,11 +233,14 @@ public final class MembershipService {
                 TransactWriteItem.builder().update(Update.builder().tableName(table.name())
                         .key(OrgTable.keyMap(Keys.group(groupId), Keys.member(me)))
                         .updateExpression("SET #status = :active, joinedAt = :now")
-                        .conditionExpression("#status = :invited")
+                        .conditionExpression(condition)
                         .expressionAttributeNames(STATUS_NAME)
                         .expressionAttributeValues(values).build()).build()),
                 failed -> {
                     GroupService.Membership membership = groups.requireMembership(groupId, me);
+                    if (caller.isPeerMerchant() && !caller.cloudId().equals(membership.member().getCloudId())) {
+                        return ApiException.forbidden("NOT_PEER_CLOUD", "This invitation is for a merchant of another cloud.");
+                    }
                     if (membership.member().isActive()) {
                         return ApiException.conflict("ALREADY_MEMBER", "You are already an active member of this group.");
                     }

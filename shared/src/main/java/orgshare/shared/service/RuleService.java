@@ -6,6 +6,9 @@ import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.federation.FederationEndpoint;
+import orgshare.shared.federation.Outbox;
+import orgshare.shared.federation.Pointers;
 import orgshare.shared.json.Json;
 import orgshare.shared.model.AuditItem;
 import orgshare.shared.model.GroupItem;
@@ -90,17 +93,19 @@ public final class RuleService {
     private final OrgTable table;
     private final GroupService groups;
     private final AuditService audit;
+    private final Outbox outbox;
     private final Clock clock;
     private final Supplier<String> ids;
 
     private final Cursors cursors;
 
-    public RuleService(OrgTable table, GroupService groups, AuditService audit, Clock clock, Supplier<String> ids,
+    public RuleService(OrgTable table, GroupService groups, AuditService audit, Outbox outbox, Clock clock, Supplier<String> ids,
                        Cursors cursors) {
         this.cursors = cursors;
         this.table = table;
         this.groups = groups;
         this.audit = audit;
+        this.outbox = outbox;
         this.clock = clock;
         this.ids = ids;
     }
@@ -163,7 +168,7 @@ public final class RuleService {
         }
 
         Map<String, MemberItem> members = new HashMap<>();
-        GroupItem group = readGroupAndMembers(groupId, me, bound, members);
+        GroupItem group = readGroupAndMembers(groupId, me, concerned, members);
         if (group == null || !members.containsKey(me)) {
             throw ApiException.notFound("GROUP_NOT_FOUND", "No group '" + groupId + "' that you are a member of.");
         }
@@ -213,7 +218,14 @@ public final class RuleService {
         event.setVersion(next);
         event.setChanges(Json.encode(changes));
         for (String merchant : concerned) {
-            writes.add(audit.put(event, merchant));
+            MemberItem member = members.get(merchant);
+            if (member != null && member.isFederated()) {
+                // its log is on its own cloud: told through the outbox, in this same transaction
+                writes.add(outbox.put(member.getCloudId(), FederationEndpoint.merchant(me, group.getHomeCloudId()),
+                        Pointers.Notice.rulesChanged(groupId, merchant, event)));
+            } else {
+                writes.add(audit.put(event, merchant));
+            }
         }
         table.transact(writes, failed -> {
             if (failed == 0) {
@@ -332,9 +344,9 @@ public final class RuleService {
         return active;
     }
 
-    private GroupItem readGroupAndMembers(String groupId, String me, Set<String> bound, Map<String, MemberItem> members) {
+    private GroupItem readGroupAndMembers(String groupId, String me, Set<String> concerned, Map<String, MemberItem> members) {
         Set<String> wanted = new LinkedHashSet<>(List.of(me));
-        wanted.addAll(bound);
+        wanted.addAll(concerned);
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         keys.add(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK));
         wanted.forEach(m -> keys.add(OrgTable.keyMap(Keys.group(groupId), Keys.member(m))));

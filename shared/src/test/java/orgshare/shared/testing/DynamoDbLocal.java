@@ -36,30 +36,54 @@ public final class DynamoDbLocal {
 
     public static synchronized URI endpoint() {
         if (endpoint == null) {
-            int port = freePort();
-            try {
-                DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                        new String[]{"-inMemory", "-port", String.valueOf(port)});
-                server.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        server.stop();
-                    } catch (Exception ignored) {
-                        // the JVM is going away
-                    }
-                }));
-            } catch (Exception e) {
-                throw new IllegalStateException("DynamoDB Local did not start", e);
-            }
-            endpoint = URI.create("http://127.0.0.1:" + port);
+            endpoint = startServer().endpoint(); // the JVM's shared server: stopped when the JVM ends
         }
         return endpoint;
     }
 
+    /**
+     * Another DynamoDB Local server of its own, on its own free loopback port (a second deployment's engine, as when
+     * several deployments run side by side). Close it when done.
+     */
+    public static Server startServer() {
+        int port = freePort();
+        try {
+            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                    new String[]{"-inMemory", "-port", String.valueOf(port)});
+            server.start();
+            Server started = new Server(URI.create("http://127.0.0.1:" + port), server);
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+            return started;
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not start", e);
+        }
+    }
+
+    /** One DynamoDB Local server, over HTTP on loopback. */
+    public record Server(URI endpoint, DynamoDBProxyServer server) implements AutoCloseable {
+        /** A real SDK client against this server. */
+        public DynamoDbClient client(ExecutionInterceptor... interceptors) {
+            return clientOf(endpoint, interceptors);
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // stopping twice, or the JVM is going away
+            }
+        }
+    }
+
     /** A real SDK client against the shared server, with any interceptors (call counting, fault injection). */
     public static DynamoDbClient client(ExecutionInterceptor... interceptors) {
+        return clientOf(endpoint(), interceptors);
+    }
+
+    private static DynamoDbClient clientOf(URI endpoint, ExecutionInterceptor... interceptors) {
         return DynamoDbClient.builder()
-                .endpointOverride(endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.builder().build())

@@ -84,7 +84,9 @@ public final class OpenApiContract {
         if (status < 200 || status > 299) {
             return;
         }
-        SimpleRequest.Builder request = new SimpleRequest.Builder(verb, path);
+        // query parameter names are case-sensitive, as API Gateway passes them (the validator's default folds case,
+        // and would read ?LIMIT=x, which the API ignores as a parameter it does not know, as a bad ?limit=)
+        SimpleRequest.Builder request = new SimpleRequest.Builder(verb, path, true);
         boolean hasBody = requestBody != null && !requestBody.isEmpty();
         // a Content-Type without a body says nothing (the API reads none)
         requestHeaders.forEach((name, value) -> {

@@ -7,19 +7,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Another deployment's published identity, served on a loopback port: {@code GET /federation/identity} for a fresh
- * key and the clouds given. What a peer registration reads, without a whole second deployment.
+ * key and the clouds given. What a peer registration reads, without a whole second deployment; once registered, the
+ * calls it signs are that peer's.
  */
 public final class PeerIdentityServer implements AutoCloseable {
     private final HttpServer server;
-    private final String fingerprint;
+    private final FederationKey key;
 
-    private PeerIdentityServer(HttpServer server, String fingerprint) {
+    private PeerIdentityServer(HttpServer server, FederationKey key) {
         this.server = server;
-        this.fingerprint = fingerprint;
+        this.key = key;
     }
 
     public static PeerIdentityServer start(String... cloudIds) {
@@ -39,7 +42,7 @@ public final class PeerIdentityServer implements AutoCloseable {
                 exchange.close();
             });
             server.start();
-            return new PeerIdentityServer(server, key.fingerprint());
+            return new PeerIdentityServer(server, key);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,12 +53,17 @@ public final class PeerIdentityServer implements AutoCloseable {
     }
 
     public String fingerprint() {
-        return fingerprint;
+        return key.fingerprint();
+    }
+
+    /** The headers with which this peer signs a call to {@code target} for {@code merchant} (merchantId@cloudId). */
+    public Map<String, String> signRequest(String method, URI target, String merchant, String body) {
+        return PeerSignatures.headers(key, method, target, merchant, body);
     }
 
     /** The body of POST /peers that registers this peer for {@code cloudId}. */
     public String registration(String cloudId) {
-        return "{\"cloudId\":\"" + cloudId + "\",\"endpoint\":\"" + endpoint() + "\",\"fingerprint\":\"" + fingerprint + "\"}";
+        return "{\"cloudId\":\"" + cloudId + "\",\"endpoint\":\"" + endpoint() + "\",\"fingerprint\":\"" + fingerprint() + "\"}";
     }
 
     @Override

@@ -1,0 +1,413 @@
+package orgshare.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The README's federation walk-through works as written: its two runner blocks start two start-api processes (the
+ * options they give ./run-local, which passes them to start-api, on ports the system picks and in temporary data
+ * folders: the only substitutions), its curl block runs with {@code bash -e} against them, and the answers are the ones
+ * its comments promise. bash's trace ({@code -x}) says which call each answer belongs to.
+ */
+class FederationWalkThroughTest {
+    private static final Path README = Path.of("../README.md");
+    /** Where ./run-local runs from (it changes to its own folder), so template.yaml is found as it finds it. */
+    private static final Path PROJECT = Path.of("..");
+    private static final String SECTION = "## Federation: one group across two deployments";
+    private static final String WALK_FIRST_LINE = "# federation walk-through: deployment A on port 3000, deployment B on port 3001";
+    private static final Pattern BLOCK = Pattern.compile("(?ms)^```\\n(.*?)^```$");
+    private static final Pattern EXPORT = Pattern.compile("export (\\w+)=(\\S+)");
+    private static final String RUN_LOCAL = "./run-local ";
+    /** A top-level call of the block's {@code api} helper, as {@code bash -x} prints it (nested levels print {@code ++}). */
+    private static final Pattern CURL = Pattern.compile("^\\+ curl -s -X (\\S+) (\\S+) ");
+    private static final Pattern BEARER = Pattern.compile("Authorization: Bearer ([^'\\s]+)");
+    private static final Pattern BODY = Pattern.compile("(?s) -d '(\\{.*})'");
+    private static final Pattern ASSIGNMENT = Pattern.compile("^\\+ (\\w+)=(\\S*)$");
+    /** What {@code api} prints: the body, a space, the HTTP status. */
+    private static final Pattern ANSWER = Pattern.compile("^(.*) (\\d{3})$");
+
+    private final List<Process> processes = new ArrayList<>();
+
+    /** A runner block: what it exports, and the options it gives ./run-local (which passes them to start-api). */
+    private record Runner(Map<String, String> environment, List<String> options) {
+        String option(String name) {
+            int at = options.indexOf(name);
+            assertTrue(at >= 0 && at + 1 < options.size(), "the runner block gives " + name + ": " + options);
+            return options.get(at + 1);
+        }
+
+        /** The same runner with {@code name}'s value replaced. */
+        Runner with(String name, String value) {
+            option(name);
+            List<String> changed = new ArrayList<>(options);
+            changed.set(changed.indexOf(name) + 1, value);
+            return new Runner(environment, changed);
+        }
+    }
+
+    /** One call of the block's {@code api} helper, as bash traced it, and the answer it printed. */
+    private record Call(int index, String method, String url, String key, String trace, int status, String body) {
+        JsonNode json() {
+            return parse(body);
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + url + " -> " + status + " " + body;
+        }
+    }
+
+    @AfterEach
+    void stopTheProcesses() throws InterruptedException {
+        processes.forEach(Process::destroy);
+        for (Process process : processes) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void theReadmesFederationWalkThroughWorksAsWritten(@TempDir Path dir) throws Exception {
+        List<String> blocks = blocks(section(Files.readString(README)));
+        List<Runner> runners = blocks.stream().filter(b -> b.contains(RUN_LOCAL)).map(FederationWalkThroughTest::runner).toList();
+        assertEquals(2, runners.size(), "two runner blocks, side by side");
+        List<String> walks = blocks.stream().filter(b -> b.startsWith(WALK_FIRST_LINE + "\n")).toList();
+        assertEquals(1, walks.size(), "one block starts with '" + WALK_FIRST_LINE + "'");
+
+        List<Process> started = new ArrayList<>();
+        for (int i = 0; i < runners.size(); i++) {
+            started.add(start(runners.get(i), dir.resolve("data-" + i), dir.resolve("runner-" + i + ".log")));
+        }
+        String script = walks.get(0);
+        Map<String, String> urls = new HashMap<>();
+        for (int i = 0; i < runners.size(); i++) {
+            URI uri = awaitReady(started.get(i), dir.resolve("runner-" + i + ".log"));
+            String port = runners.get(i).option("--port");
+            Matcher line = Pattern.compile("(?m)^(\\w+)=http://127\\.0\\.0\\.1:" + port + "$").matcher(script);
+            List<String> names = line.results().map(m -> m.group(1)).toList();
+            assertEquals(1, names.size(), "the walk-through names the runner on port " + port
+                    + " in one line VAR=http://127.0.0.1:" + port);
+            String name = names.get(0);
+            urls.put(name, uri.toString());
+            script = line.replaceAll(Matcher.quoteReplacement(name + "=" + uri));
+            assertFalse(script.contains(":" + port), "the walk-through reaches port " + port + " only through $" + name);
+        }
+
+        Path transcript = dir.resolve("transcript.txt");
+        boolean ranThrough = runWithBash(script, dir, transcript);
+        List<String> lines = Files.readAllLines(transcript, StandardCharsets.UTF_8);
+        StringBuilder what = new StringBuilder("\n--- the walk-through, traced:\n").append(String.join("\n", lines));
+        for (int i = 0; i < runners.size(); i++) {
+            what.append("\n--- runner ").append(i).append(":\n").append(Files.readString(dir.resolve("runner-" + i + ".log")));
+        }
+        assertTrue(ranThrough, "the walk-through runs through with bash -e within 90 s" + what);
+        Map<String, String> vars = assignments(lines);
+        List<Call> calls = calls(lines);
+        assertWalkThrough(urls.get("A"), urls.get("B"), vars, calls, what.toString());
+    }
+
+    /** What the README's comments promise, on the names its block gives things ($A, $B, $OP, $S_KEY, $GROUP, ...). */
+    private static void assertWalkThrough(String a, String b, Map<String, String> vars, List<Call> calls, String what) {
+        for (Call call : calls) {
+            assertTrue(call.status() < 500 && call.status() != 401, call + what);
+        }
+        String op = set(vars, "OP", what);
+        String group = set(vars, "GROUP", what);
+        String supplierId = set(vars, "S_ID", what);
+        String supplierKey = set(vars, "S_KEY", what);
+        String northId = set(vars, "N_ID", what);
+        String northKey = set(vars, "N_KEY", what);
+        String eastKey = set(vars, "E_KEY", what);
+        String exchange = "/groups/" + group + "/exchange/" + supplierId + "/";
+
+        // two clouds, registered both ways by fingerprint
+        String cloudA = only(calls, "POST", a + "/clouds", op, what).json().get("cloudId").asText();
+        String cloudB = only(calls, "POST", b + "/clouds", op, what).json().get("cloudId").asText();
+        assertEquals(201, only(calls, "POST", a + "/peers", op, what).status(), what);
+        assertEquals(201, only(calls, "POST", b + "/peers", op, what).status(), what);
+
+        // the invitation shows on B, with the group's home; the branch joins on B
+        JsonNode invited = groupIn(only(calls, "GET", b + "/groups", northKey, what), group);
+        assertTrue(invited != null, "B lists the invitation" + what);
+        assertEquals(cloudA, invited.path("homeCloudId").asText(), what);
+        assertEquals("INVITED", invited.path("memberStatus").asText(), what);
+        Call join = only(calls, "PUT", b + "/groups/" + group + "/members/me", northKey, what);
+        assertEquals(200, join.status(), what);
+        assertEquals("ACTIVE", join.json().get("status").asText(), what);
+
+        // the pull through B: exactly the branch's orders, of all the supplier stored
+        Set<String> its = new TreeSet<>();
+        Set<String> others = new TreeSet<>();
+        for (Call stored : all(calls, "PUT", null, supplierKey)) {
+            if (stored.url().startsWith(a + "/records/order/")) {
+                assertEquals(200, stored.status(), stored + what);
+                (stored.trace().contains(northId) ? its : others).add(stored.url().substring((a + "/records/order/").length()));
+            }
+        }
+        assertFalse(its.isEmpty() || others.isEmpty(), "the supplier stores orders for the branch and others" + what);
+        Call orders = only(calls, "GET", b + exchange + "order", northKey, what);
+        assertEquals(200, orders.status(), what);
+        Set<String> pulled = new TreeSet<>();
+        for (JsonNode record : orders.json().get("records")) {
+            pulled.add(record.get("recordId").asText());
+            assertEquals(northId, record.get("body").get("buyerId").asText(), what);
+        }
+        assertEquals(its, pulled, "the branch pulls its own orders, all of them" + what);
+        assertEquals("NOT_SHARED", only(calls, "GET", b + exchange + "order", eastKey, what).json().path("error").path("code").asText(), what);
+
+        // stock: the sku and level fields only, of a record stored with more
+        Set<String> storedFields = new TreeSet<>();
+        for (Call stored : all(calls, "PUT", null, supplierKey)) {
+            Matcher body = BODY.matcher(stored.trace());
+            if (stored.url().startsWith(a + "/records/stock/") && body.find()) {
+                storedFields.addAll(fieldNames(parse(body.group(1))));
+            }
+        }
+        assertTrue(storedFields.size() > 2 && storedFields.containsAll(Set.of("sku", "level")), storedFields + what);
+        Call stock = only(calls, "GET", b + exchange + "stock", northKey, what);
+        assertEquals(200, stock.status(), what);
+        assertFalse(stock.json().get("records").isEmpty(), what);
+        for (JsonNode record : stock.json().get("records")) {
+            assertEquals(Set.of("level", "sku"), fieldNames(record.get("body")), what);
+        }
+
+        // the push through B lands in the supplier's inbox on A
+        List<Call> pushes = calls.stream().filter(c -> c.method().equals("POST") && c.url().startsWith(b + exchange)
+                && northKey.equals(c.key())).toList();
+        assertEquals(1, pushes.size(), what);
+        assertEquals(202, pushes.get(0).status(), what);
+        String messageId = pushes.get(0).json().get("messageId").asText();
+        Call inbox = only(calls, "GET", a + "/inbox", supplierKey, what);
+        assertTrue(inbox.index() > pushes.get(0).index(), what);
+        assertTrue(contains(inbox.json().get("items"), item -> messageId.equals(item.path("messageId").asText())
+                && northId.equals(item.path("from").asText()) && cloudB.equals(item.path("fromCloudId").asText())), inbox + what);
+
+        // the audit logs, each where its merchant lives, naming the other side's cloud
+        for (String action : List.of("PULL", "PUSH")) {
+            assertTrue(contains(only(calls, "GET", a + "/audit", supplierKey, what).json().get("events"), event(action, cloudB)),
+                    action + what);
+            assertTrue(contains(only(calls, "GET", b + "/audit", northKey, what).json().get("events"), event(action, cloudA)),
+                    action + what);
+        }
+
+        // the branch leaves, the creator dissolves; after the schedule, B lists the group no more
+        Call leave = only(calls, "DELETE", b + "/groups/" + group + "/members/me", northKey, what);
+        assertEquals(204, leave.status(), what);
+        Call dissolve = only(calls, "DELETE", a + "/groups/" + group, supplierKey, what);
+        assertEquals(204, dissolve.status(), what);
+        assertTrue(leave.index() < dissolve.index(), what);
+        Call refused = only(calls, "GET", b + exchange + "stock", eastKey, what);
+        assertTrue(refused.index() > dissolve.index() && (refused.status() == 410 || refused.status() == 404), refused + what);
+        List<Call> listings = all(calls, "GET", b + "/groups", null);
+        Call last = listings.get(listings.size() - 1);
+        assertTrue(last.index() > dissolve.index(), "B's last listing comes after the dissolve" + what);
+        assertEquals(200, only(calls, "PUT", b + "/groups/" + group + "/members/me", last.key(), what).status(),
+                "the last listing is by a member that joined" + what);
+        assertTrue(all(calls, "DELETE", b + "/groups/" + group + "/members/me", last.key()).isEmpty(),
+                "and never left: only the dissolve's notice drops its pointer" + what);
+        assertEquals(200, last.status(), what);
+        assertTrue(groupIn(last, group) == null, "B no longer lists the group once A's schedule told it" + what);
+    }
+
+    private static String section(String readme) {
+        int start = readme.indexOf("\n" + SECTION + "\n");
+        assertTrue(start >= 0, "the README has the section '" + SECTION + "'");
+        assertEquals(start, readme.lastIndexOf("\n" + SECTION + "\n"), "once");
+        int end = readme.indexOf("\n## ", start + 1);
+        return readme.substring(start, end < 0 ? readme.length() : end);
+    }
+
+    private static List<String> blocks(String section) {
+        List<String> blocks = new ArrayList<>();
+        Matcher m = BLOCK.matcher(section);
+        while (m.find()) {
+            blocks.add(m.group(1));
+        }
+        return blocks;
+    }
+
+    /** A runner block holds comments, exports and one ./run-local line, nothing a user would run besides. */
+    private static Runner runner(String block) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        List<String> options = null;
+        for (String line : block.split("\n")) {
+            String stripped = line.strip();
+            Matcher export = EXPORT.matcher(stripped);
+            if (stripped.isEmpty() || stripped.startsWith("#")) {
+                continue;
+            } else if (export.matches()) {
+                environment.put(export.group(1), export.group(2));
+            } else if (stripped.startsWith(RUN_LOCAL) && options == null) {
+                options = List.of(stripped.substring(RUN_LOCAL.length()).strip().split(" +"));
+            } else {
+                fail("a runner block holds exports and one ./run-local line, not: " + line);
+            }
+        }
+        assertTrue(options != null, "a runner block has a ./run-local line:\n" + block);
+        return new Runner(environment, options);
+    }
+
+    /** start-api with the block's options and environment, on a port the system picks and in {@code data}. */
+    private Process start(Runner runner, Path data, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "start-api"));
+        command.addAll(runner.with("--port", "0").with("--data", data.toString()).options());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove(OperatorKey.ENVIRONMENT_VARIABLE);
+        builder.environment().remove(LocalSecrets.FEDERATION_KEY_VARIABLE);
+        builder.environment().putAll(runner.environment());
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    private static URI awaitReady(Process process, Path log) throws IOException, InterruptedException {
+        Pattern ready = Pattern.compile(Pattern.quote(Main.READY) + "(\\S+)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = ready.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            if (m.find()) {
+                return URI.create(m.group(1));
+            }
+            if (!process.isAlive()) {
+                fail("start-api ended without a ready line:\n" + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("start-api not ready within 60 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** Whether the script ran through, with bash -e -x (the trace goes to the transcript with the output). */
+    private boolean runWithBash(String script, Path dir, Path transcript) throws IOException, InterruptedException {
+        Path file = dir.resolve("walk-through.sh");
+        Files.writeString(file, script);
+        ProcessBuilder builder = new ProcessBuilder("bash", "-e", "-x", file.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(transcript.toFile());
+        builder.environment().remove(OperatorKey.ENVIRONMENT_VARIABLE);
+        Process bash = builder.start();
+        processes.add(bash);
+        return bash.waitFor(90, TimeUnit.SECONDS) && bash.exitValue() == 0;
+    }
+
+    /** The shell variables the walk-through set at its top level, as traced: the last value of each. */
+    private static Map<String, String> assignments(List<String> lines) {
+        Map<String, String> vars = new HashMap<>();
+        for (String line : lines) {
+            Matcher m = ASSIGNMENT.matcher(line);
+            if (m.matches()) {
+                vars.put(m.group(1), m.group(2));
+            }
+        }
+        return vars;
+    }
+
+    /**
+     * The api calls whose answers were printed, in order. A call's answer is the last line before the next trace line;
+     * the lines between are the rest of a request body that spans lines.
+     */
+    private static List<Call> calls(List<String> lines) {
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher curl = CURL.matcher(lines.get(i));
+            if (!curl.find()) {
+                continue;
+            }
+            StringBuilder trace = new StringBuilder(lines.get(i));
+            int next = i + 1;
+            while (next < lines.size() && !lines.get(next).startsWith("+")) {
+                next++;
+            }
+            assertTrue(next > i + 1, "an answer after " + lines.get(i));
+            for (int j = i + 1; j < next - 1; j++) {
+                trace.append('\n').append(lines.get(j));
+            }
+            Matcher answer = ANSWER.matcher(lines.get(next - 1));
+            assertTrue(answer.matches(), "api prints the body and the status: " + lines.get(next - 1));
+            Matcher bearer = BEARER.matcher(trace);
+            calls.add(new Call(calls.size(), curl.group(1), curl.group(2), bearer.find() ? bearer.group(1) : null,
+                    trace.toString(), Integer.parseInt(answer.group(2)), answer.group(1).strip()));
+        }
+        return calls;
+    }
+
+    /** The calls of {@code method} to {@code url} (any, when null) made with {@code key} (any, when null). */
+    private static List<Call> all(List<Call> calls, String method, String url, String key) {
+        return calls.stream().filter(c -> c.method().equals(method) && (url == null || c.url().equals(url))
+                && (key == null || key.equals(c.key()))).toList();
+    }
+
+    private static Call only(List<Call> calls, String method, String url, String key, String what) {
+        List<Call> found = all(calls, method, url, key);
+        assertEquals(1, found.size(), "one " + method + " " + url + " with that key" + what);
+        return found.get(0);
+    }
+
+    /** A variable the walk-through set, with a value. */
+    private static String set(Map<String, String> vars, String name, String what) {
+        String value = vars.get(name);
+        assertTrue(value != null && !value.isEmpty(), "the walk-through sets $" + name + what);
+        return value;
+    }
+
+    private static Predicate<JsonNode> event(String action, String peerCloudId) {
+        return e -> action.equals(e.path("action").asText()) && peerCloudId.equals(e.path("peerCloudId").asText());
+    }
+
+    private static JsonNode groupIn(Call listing, String groupId) {
+        for (JsonNode g : listing.json().get("groups")) {
+            if (groupId.equals(g.path("groupId").asText())) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    private static boolean contains(JsonNode items, Predicate<JsonNode> wanted) {
+        for (JsonNode item : items) {
+            if (wanted.test(item)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return EventJson.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    private static Set<String> fieldNames(JsonNode body) {
+        Set<String> names = new TreeSet<>();
+        body.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
