@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The benchmark harness (bench/run): measures round trips, overhead over the storage, scale, cold start and the local
- * API on DynamoDB Local, and writes bench/REPORT.md with every target, the figure measured in this run, PASS or MISS,
- * and the command that reproduces it. Nothing in the report is written by hand: run it again to refresh it.
+ * The benchmark harness (bench/run): measures round trips, overhead over the storage, scale, cold start, the local
+ * API and pulls across three deployments on DynamoDB Local, and writes bench/REPORT.md with every target, the figure
+ * measured in this run, PASS or MISS, and the command that reproduces it. Nothing in the report is written by hand: run it again to refresh it.
  */
 public final class BenchMain {
     private BenchMain() {
@@ -41,6 +41,7 @@ public final class BenchMain {
             measure(settings, "scale", sections, () -> Scale.run(db, template, settings));
             measure(settings, "coldstart", sections, () -> ColdStart.run(db, root, settings));
             measure(settings, "localapi", sections, () -> LocalApiLoad.run(db, template, settings));
+            measure(settings, "federation", sections, () -> Federation.run(db, template, settings));
         } catch (RuntimeException e) {
             // no report from a run that broke: a partial one would read as complete
             e.printStackTrace();

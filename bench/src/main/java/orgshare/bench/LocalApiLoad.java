@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Section 5: the local runner's API (LocalApi over template.yaml, on DynamoDB Local) under a load generator on
@@ -26,7 +27,7 @@ final class LocalApiLoad {
     }
 
     /** What a load produced: each request's latency, how many were not 200, and the wall time. */
-    private record Load(List<Long> nanos, int failures, double seconds) {
+    record Load(List<Long> nanos, int failures, double seconds) {
     }
 
     static Section run(Db db, Path template, Settings settings) {
@@ -36,7 +37,7 @@ final class LocalApiLoad {
         APIGatewayV2HTTPEvent event = Routes.prepare(w, pull);
         Stats inProcess = Stats.interleaved(settings.warmup(), settings.runs(), () -> w.invokeOk(pull, event)).get(0);
 
-        try (LocalApi api = startQuietly(template, w)) {
+        try (LocalApi api = quietly(() -> LocalApi.start(template, w.db.client(), w.table, w.operatorKey, 0))) {
             URI uri = api.baseUri().resolve(event.getRawPath());
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpRequest request = HttpRequest.newBuilder(uri).header("authorization", "Bearer " + w.partnerView.apiKey()).GET().build();
@@ -68,15 +69,15 @@ final class LocalApiLoad {
     }
 
     /**
-     * Starts the local API with its per-request console lines going nowhere: LocalApi and its Lambda context keep
+     * Starts a local API with its per-request console lines going nowhere: LocalApi and its Lambda context keep
      * the stderr they see when their classes load, and printing a line per request is the terminal's cost, not the API's.
      */
-    private static LocalApi startQuietly(Path template, World w) {
+    static LocalApi quietly(Supplier<LocalApi> start) {
         PrintStream err = System.err;
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
             Class.forName("orgshare.local.LocalLambdaContext", true, LocalApi.class.getClassLoader());
-            return LocalApi.start(template, w.db.client(), w.table, w.operatorKey, 0);
+            return start.get();
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         } finally {
@@ -84,7 +85,8 @@ final class LocalApiLoad {
         }
     }
 
-    private static Load load(HttpClient http, HttpRequest request, int workers, int maxRequests, int maxSeconds) {
+    /** {@code workers} threads sending {@code request} until {@code maxRequests} were sent or {@code maxSeconds} passed. */
+    static Load load(HttpClient http, HttpRequest request, int workers, int maxRequests, int maxSeconds) {
         AtomicInteger issued = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         List<Long> nanos = Collections.synchronizedList(new ArrayList<>());

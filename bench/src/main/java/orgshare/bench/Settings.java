@@ -9,7 +9,7 @@ record Settings(boolean quick, Set<String> only, int roundTripGroup, int warmup,
                 int scaleRulesPerMember, int cleanupMembers, int cleanupRounds, int records, int pagerRounds, int coldRuns,
                 boolean everyHandler, int loadWarmup, int loadRequests, int loadSeconds, int loadWorkers) {
 
-    static final List<String> SECTIONS = List.of("roundtrips", "overhead", "scale", "coldstart", "localapi");
+    static final List<String> SECTIONS = List.of("roundtrips", "overhead", "scale", "coldstart", "localapi", "federation");
 
     static Settings parse(String[] args) {
         boolean quick = false;
