@@ -54,9 +54,9 @@ class RoundTripsTest {
         EXPECTED.put("GET /openapi.json", List.of());
         EXPECTED.put("GET /federation/identity", List.of("Query"));
         // registering reads the peer's identity over HTTP between its two calls
-        EXPECTED.put("POST /peers", List.of("BatchGetItem", "PutItem"));
+        EXPECTED.put("POST /peers", List.of("BatchGetItem", "TransactWriteItems"));
         EXPECTED.put("GET /peers", List.of("Query"));
-        EXPECTED.put("DELETE /peers/{cloudId}", List.of("DeleteItem"));
+        EXPECTED.put("DELETE /peers/{cloudId}", List.of("GetItem", "TransactWriteItems"));
         EXPECTED.put("PUT /records/{type}/{recordId}", List.of("PutItem"));
         EXPECTED.put("GET /records/{type}", List.of("Query"));
         EXPECTED.put("GET /inbox", List.of("Query"));
@@ -75,8 +75,8 @@ class RoundTripsTest {
         EXPECTED.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "Query", "TransactWriteItems"));
         EXPECTED.put("POST /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "TransactWriteItems"));
         // a peer's merchant reads the group through its own deployment, which signs and forwards the call here: the
-        // peer's key (gsi1, then its registration), the nonce, the membership's cloud, then GET /groups/{groupId}'s own
-        EXPECTED.put("ANY /federation/v1/{proxy+}", List.of("Query", "BatchGetItem", "PutItem", "GetItem", "BatchGetItem", "Query"));
+        // peer's key (one read, by fingerprint), the nonce, the membership's cloud, then GET /groups/{groupId}'s own
+        EXPECTED.put("ANY /federation/v1/{proxy+}", List.of("GetItem", "PutItem", "GetItem", "BatchGetItem", "Query"));
     }
 
     @BeforeAll

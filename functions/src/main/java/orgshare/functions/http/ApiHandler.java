@@ -9,6 +9,8 @@ import orgshare.shared.auth.Caller;
 import orgshare.shared.db.CountingClient;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.error.Errors;
+import orgshare.shared.federation.Pointers;
+import orgshare.shared.model.MemberItem;
 
 
 /**
@@ -74,8 +76,9 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             ApiRequest request = new ApiRequest(event, caller, context);
             String method = event.getRequestContext() == null || event.getRequestContext().getHttp() == null
                     ? null : event.getRequestContext().getHttp().getMethod();
+            MemberItem known = failure.getCause() instanceof Pointers.Found found ? found.pointer() : null;
             return app.forwarder().forward(caller, groupId, method, event.getRawPath(), event.getRawQueryString(),
-                            request.rawBody(FORWARDED_BODY_BYTES), request.idempotencyKey())
+                            request.rawBody(FORWARDED_BODY_BYTES), request.idempotencyKey(), known)
                     .map(reply -> ApiResponse.encoded(reply.status(), reply.body()))
                     .orElse(null);
         } catch (Throwable t) {

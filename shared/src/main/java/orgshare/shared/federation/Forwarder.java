@@ -45,16 +45,18 @@ public final class Forwarder {
     }
 
     /**
-     * Forwards the request when the caller has a pointer to {@code groupId}; empty when it has none (the group is
-     * simply not one of the caller's, and the local answer stands).
+     * Forwards the request when the caller has a pointer to {@code groupId} ({@code known}: the one the local attempt
+     * read, or null); empty when it has none (the group is simply not one of the caller's: the local answer stands).
      */
     public Optional<FederationClient.Reply> forward(Caller caller, String groupId, String method, String rawPath,
-                                                    String rawQuery, String body, String idempotencyKey) {
+                                                    String rawQuery, String body, String idempotencyKey, MemberItem known) {
         if (caller.principal() != Caller.Principal.MERCHANT || groupId == null || caller.cloudId() == null) {
             return Optional.empty();
         }
         String me = caller.merchantId();
-        MemberItem pointer = pointers.pointer(groupId, me);
+        // the local attempt may have read the pointer already (it rides with its 404); else one read here
+        MemberItem pointer = known != null && groupId.equals(known.getGroupId()) && me.equals(known.getMerchantId())
+                ? known : pointers.pointer(groupId, me);
         if (pointer == null) {
             return Optional.empty();
         }

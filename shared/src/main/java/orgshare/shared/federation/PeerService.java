@@ -10,8 +10,10 @@ import orgshare.shared.httpsig.Ed25519;
 import orgshare.shared.time.Timestamps;
 import orgshare.shared.validation.Validate;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -98,11 +100,15 @@ public final class PeerService implements FederationWire.Peers {
         item.put("fingerprint", AttributeValue.fromS(fingerprint));
         item.put("publicKey", AttributeValue.fromS(identity.publicKey()));
         item.put("registeredAt", AttributeValue.fromS(Timestamps.now(clock)));
-        try {
-            table.client().putItem(b -> b.tableName(table.name()).item(item).conditionExpression("attribute_not_exists(pk)"));
-        } catch (ConditionalCheckFailedException raced) {
-            throw ApiException.conflict("PEER_EXISTS", "Cloud '" + cloudId + "' became a peer at the same time; delete it first to change it.");
-        }
+        // the peer, and the clouds its key speaks for (found by fingerprint in one read when a call comes in)
+        table.transact(List.of(
+                OrgTable.putNew(table.name(), item),
+                TransactWriteItem.builder().update(Update.builder().tableName(table.name()).key(keyOfFingerprint(fingerprint))
+                        .updateExpression("SET publicKey = :key ADD cloudIds :cloud")
+                        .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(identity.publicKey()),
+                                ":cloud", AttributeValue.fromSs(List.of(cloudId)))).build()).build()),
+                failed -> ApiException.conflict("PEER_EXISTS", "Cloud '" + cloudId
+                        + "' became a peer at the same time; delete it first to change it."));
         return new PeerView(cloudId, endpoint.toString(), fingerprint);
     }
 
@@ -136,12 +142,23 @@ public final class PeerService implements FederationWire.Peers {
     public void delete(Caller caller, String rawCloudId) {
         caller.requireOperator();
         String cloudId = Validate.cloudId(rawCloudId);
-        try {
-            table.client().deleteItem(b -> b.tableName(table.name()).key(OrgTable.keyMap(Keys.peer(cloudId), Keys.PEER_SK))
-                    .conditionExpression("attribute_exists(pk)"));
-        } catch (ConditionalCheckFailedException absent) {
+        Peer peer = peer(cloudId);
+        if (peer == null) {
             throw ApiException.notFound("PEER_NOT_FOUND", "Cloud '" + cloudId + "' is not a peer.");
         }
+        table.transact(List.of(
+                TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
+                        .key(OrgTable.keyMap(Keys.peer(cloudId), Keys.PEER_SK))
+                        .conditionExpression("fingerprint = :f")
+                        .expressionAttributeValues(Map.of(":f", AttributeValue.fromS(peer.fingerprint()))).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                        .key(keyOfFingerprint(peer.fingerprint())).updateExpression("DELETE cloudIds :cloud")
+                        .expressionAttributeValues(Map.of(":cloud", AttributeValue.fromSs(List.of(cloudId)))).build()).build()),
+                failed -> ApiException.notFound("PEER_NOT_FOUND", "Cloud '" + cloudId + "' is not a peer (any more)."));
+    }
+
+    private static Map<String, AttributeValue> keyOfFingerprint(String fingerprint) {
+        return OrgTable.keyMap("PEERKEY#" + fingerprint, "PEERKEY");
     }
 
     /** A registered peer deployment: its key and the clouds it was registered for (one deployment may host several). */
@@ -160,10 +177,24 @@ public final class PeerService implements FederationWire.Peers {
     }
 
     /**
-     * The peer deployment with this fingerprint and every cloud it was registered for, read consistently, or null.
-     * Peers are few: the gsi1 partition is read with a filter, then the items themselves in one consistent BatchGetItem.
+     * The peer deployment with this fingerprint and every cloud it was registered for, read consistently (one GetItem
+     * of the item registration keeps by fingerprint), or null: a deleted peer is refused at the next call.
      */
     public Trusted trusted(String fingerprint) {
+        Map<String, AttributeValue> byKey = table.client().getItem(b -> b.tableName(table.name()).consistentRead(true)
+                .key(keyOfFingerprint(fingerprint))).item();
+        if (byKey != null && !byKey.isEmpty()) {
+            AttributeValue clouds = byKey.get("cloudIds");
+            if (clouds == null || !clouds.hasSs() || clouds.ss().isEmpty()) {
+                return null; // every cloud of that key was deleted
+            }
+            return new Trusted(Ed25519.publicKey(publicKey(byKey.get("publicKey").s())), fingerprint, Set.copyOf(clouds.ss()));
+        }
+        return trustedFromPeerItems(fingerprint);
+    }
+
+    /** Peers registered before the fingerprint item existed: the gsi1 partition, then the items themselves. */
+    private Trusted trustedFromPeerItems(String fingerprint) {
         Map<String, AttributeValue> values = Map.of(":peers", AttributeValue.fromS(Keys.PEERS), ":f", AttributeValue.fromS(fingerprint));
         QueryResponse found = table.client().query(b -> b.tableName(table.name()).indexName(TableDefinition.GSI1)
                 .keyConditionExpression(TableDefinition.GSI1_PK + " = :peers").filterExpression("fingerprint = :f")

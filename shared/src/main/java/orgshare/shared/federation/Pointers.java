@@ -62,6 +62,29 @@ public final class Pointers {
     public record Dropped(int dropped) {
     }
 
+    /**
+     * Why a group was not found here: the caller holds a pointer to it, read by the very read that found no group. It
+     * rides as the cause of the 404, so the request can go to the home without reading the pointer again.
+     */
+    public static final class Found extends RuntimeException {
+        private final transient MemberItem pointer;
+
+        public Found(MemberItem pointer) {
+            super("a pointer to a group whose home is " + pointer.getHomeCloudId(), null, false, false);
+            this.pointer = pointer;
+        }
+
+        public MemberItem pointer() {
+            return pointer;
+        }
+    }
+
+    /** The 404 for a group this deployment does not hold, carrying the caller's pointer when it read one. */
+    public static ApiException groupNotFound(String groupId, MemberItem member) {
+        return new ApiException(404, "GROUP_NOT_FOUND", "No group '" + groupId + "' that you are a member of.",
+                member != null && member.isPointer() ? new Found(member) : null);
+    }
+
     public static final String DISSOLVED = "DISSOLVED";
     public static final String DEPARTED = "DEPARTED";
     public static final String RULES_CHANGED = "RULES_CHANGED";

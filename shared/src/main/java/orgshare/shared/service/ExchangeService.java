@@ -6,6 +6,7 @@ import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.federation.FederationEndpoint;
+import orgshare.shared.federation.Pointers;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.model.AuditItem;
 import orgshare.shared.model.GroupItem;
@@ -75,7 +76,7 @@ public final class ExchangeService {
         int limit = Validate.pageSize(rawLimit);
         refuseSelf(me, ownerId, "GET /records/" + type);
 
-        Authorization authorization = authorize(groupId, me, ownerId, type);
+        Authorization authorization = authorize(caller, groupId, ownerId, type);
         Resolution resolution = authorization.resolution();
         if (!resolution.canRead()) {
             throw ApiException.forbidden("NOT_SHARED", "Merchant '" + ownerId + "' does not open its '" + type
@@ -130,7 +131,7 @@ public final class ExchangeService {
         refuseSelf(me, ownerId, "PUT /records/" + type + "/{recordId}");
         String body = RecordService.storableBody(rawBody);
 
-        Authorization authorization = authorize(groupId, me, ownerId, type);
+        Authorization authorization = authorize(caller, groupId, ownerId, type);
         if (!authorization.resolution().push()) {
             throw ApiException.forbidden("PUSH_NOT_ALLOWED", "Merchant '" + ownerId + "' does not accept '" + type
                     + "' documents from you in group '" + groupId + "'.");
@@ -209,7 +210,8 @@ public final class ExchangeService {
      * The one consistent read that authorizes an exchange: group, both memberships and the four candidate rules.
      * A rule bound to an earlier membership of either member is dead and ignored.
      */
-    Authorization authorize(String groupId, String partnerId, String ownerId, String type) {
+    Authorization authorize(Caller caller, String groupId, String ownerId, String type) {
+        String partnerId = caller.merchantId();
         String pk = Keys.group(groupId);
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         keys.add(OrgTable.keyMap(pk, Keys.GROUP_SK));
@@ -235,7 +237,12 @@ public final class ExchangeService {
             }
         }
         if (group == null || partner == null) {
-            throw ApiException.notFound("GROUP_NOT_FOUND", "No group '" + groupId + "' that you are a member of.");
+            throw Pointers.groupNotFound(groupId, partner);
+        }
+        if (caller.isPeerMerchant() && !caller.cloudId().equals(partner.getCloudId())) {
+            // a peer speaks only for its own clouds' merchants, whatever it signs
+            throw ApiException.forbidden("NOT_PEER_CLOUD", "Merchant '" + partner.getMerchantId()
+                    + "' is in this group as a merchant of another cloud than the one this call speaks for.");
         }
         if (!group.isActive()) {
             throw ApiException.gone("GROUP_DISSOLVED", "Group '" + groupId + "' was dissolved.");

@@ -6,6 +6,7 @@ import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.federation.Pointers;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.model.GroupItem;
 import orgshare.shared.model.MemberItem;
@@ -200,7 +201,7 @@ public final class GroupService {
             }
         }
         if (group == null || member == null) {
-            throw ApiException.notFound("GROUP_NOT_FOUND", "No group '" + groupId + "' that you are a member of.");
+            throw Pointers.groupNotFound(groupId, member);
         }
         if (!group.isActive()) {
             throw ApiException.gone("GROUP_DISSOLVED", "Group '" + groupId + "' was dissolved.");
