@@ -42,6 +42,7 @@ public final class BenchMain {
             measure(settings, "coldstart", sections, () -> ColdStart.run(db, root, settings));
             measure(settings, "localapi", sections, () -> LocalApiLoad.run(db, template, settings));
             measure(settings, "federation", sections, () -> Federation.run(db, template, settings));
+            measure(settings, "webhooks", sections, () -> Webhooks.run(db, template, settings));
         } catch (RuntimeException e) {
             // no report from a run that broke: a partial one would read as complete
             e.printStackTrace();

@@ -68,6 +68,16 @@ final class Db implements AutoCloseable {
                 .build();
     }
 
+    /** The streams API of the same server: the tables' changes, as the webhook delivery reads them. */
+    software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streamsClient() {
+        return software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.builder().build())
+                .build();
+    }
+
     /** A fresh table from the code's one definition: each section works on its own. */
     String newTable(DynamoDbClient client) {
         String name = "orgshare-bench-" + tables.incrementAndGet();

@@ -26,6 +26,7 @@ final class Routes {
     static final String LIST_RECORDS = "GET /records/{type}";
     static final String GET_GROUP = "GET /groups/{groupId}";
     static final String FEDERATION = "ANY /federation/v1/{proxy+}";
+    static final String PUT_WEBHOOK = "PUT /merchants/me/webhook";
 
     private static final Map<String, BiFunction<World, HttpRoute, APIGatewayV2HTTPEvent>> SCENARIOS = new LinkedHashMap<>();
 
@@ -64,6 +65,21 @@ final class Routes {
         on(PUSH, (w, r) -> World.event(r, w.partner, "{\"poNumber\":\"N-" + w.next() + "\",\"sku\":\"W-1\",\"quantity\":25}",
                 Map.of("groupId", w.group, "ownerId", w.creator.merchantId(), "type", "purchase-order"), Map.of()));
         on("GET /inbox", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
+        // the owner acknowledges a fresh push each time (an acknowledgement is given once); the sender reads another
+        on("POST /inbox/{messageId}/ack", (w, r) -> World.event(r, w.creator, "{\"status\":\"ACCEPTED\"}",
+                Map.of("messageId", pushed(w)), Map.of()));
+        on("GET /pushes/{messageId}", (w, r) -> World.event(r, w.partner, null, Map.of("messageId", pushed(w)), Map.of()));
+        on(PUT_WEBHOOK, (w, r) -> World.event(r, w.creator,
+                "{\"url\":\"https://93.184.216.34/hook\",\"events\":[\"inbox.received\",\"push.status\"]}", Map.of(), Map.of()));
+        on("GET /merchants/me/webhook", (w, r) -> {
+            webhook(w);
+            return World.event(r, w.creator, null, Map.of(), Map.of());
+        });
+        on("GET /merchants/me/webhook/deliveries", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
+        on("DELETE /merchants/me/webhook", (w, r) -> {
+            webhook(w);
+            return World.event(r, w.creator, null, Map.of(), Map.of());
+        });
         on("GET /audit", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
         on("GET /openapi.json", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
         on("GET /federation/identity", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
@@ -103,6 +119,18 @@ final class Routes {
         } catch (orgshare.shared.error.ApiException notRegistered) {
             // nothing to end
         }
+    }
+
+    /** A purchase order the partner pushed to the creator just now. */
+    private static String pushed(World w) {
+        return w.app.exchange().push(w.partner, w.group, w.creator.merchantId(), "purchase-order",
+                "{\"poNumber\":\"N-" + w.next() + "\"}").messageId();
+    }
+
+    /** The creator's webhook, set (again). */
+    private static void webhook(World w) {
+        w.app.webhooks().set(w.creator, new orgshare.shared.webhooks.WebhookService.SetWebhook("https://93.184.216.34/hook",
+                java.util.List.of("inbox.received"), null));
     }
 
     private static void on(String routeKey, BiFunction<World, HttpRoute, APIGatewayV2HTTPEvent> scenario) {

@@ -9,7 +9,8 @@ record Settings(boolean quick, Set<String> only, int roundTripGroup, int warmup,
                 int scaleRulesPerMember, int cleanupMembers, int cleanupRounds, int records, int pagerRounds, int coldRuns,
                 boolean everyHandler, int loadWarmup, int loadRequests, int loadSeconds, int loadWorkers) {
 
-    static final List<String> SECTIONS = List.of("roundtrips", "overhead", "scale", "coldstart", "localapi", "federation");
+    static final List<String> SECTIONS = List.of("roundtrips", "overhead", "scale", "coldstart", "localapi", "federation",
+            "webhooks");
 
     static Settings parse(String[] args) {
         boolean quick = false;

@@ -80,7 +80,7 @@ final class World {
                 Orgshare.ENV_OPERATOR_KEY_HASH, ApiKeys.hash(operatorKey),
                 Orgshare.ENV_CURSOR_SECRET, orgshare.shared.db.Cursors.newSecret(),
                 Orgshare.ENV_FEDERATION_KEY_SECRET, orgshare.shared.federation.FederationKey.newSecret(),
-                Orgshare.ENV_ALLOW_LOOPBACK_PEERS, "true"));
+                Orgshare.ENV_ALLOW_LOOPBACK_PEERS, "true", Orgshare.ENV_ALLOW_LOOPBACK_WEBHOOKS, "true"));
         this.template = TemplateModel.load(templateFile, Map.of("OperatorKeyHash", ApiKeys.hash(operatorKey)), table);
         app.clouds().register(Caller.operator(), new CloudService.CreateCloud(CLOUD, "Bench"));
         this.creatorView = app.merchants().create(Caller.operator(), new MerchantService.CreateMerchant(CLOUD, "Creator"));

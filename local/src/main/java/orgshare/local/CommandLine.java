@@ -9,6 +9,9 @@ import java.util.Set;
 /** A command, its positional arguments and its {@code --name value} options, checked against what the command takes. */
 record CommandLine(String command, List<String> positionals, Map<String, String> options) {
 
+    /** Options that take no value: present or not. */
+    static final Set<String> FLAGS = Set.of("allow-loopback-webhooks");
+
     /** A mistake in the command line: the runner prints it with the usage and exits 2. */
     static final class UsageException extends LocalRunnerException {
         UsageException(String message) {
@@ -47,6 +50,8 @@ record CommandLine(String command, List<String> positionals, Map<String, String>
             if (equals >= 0) {
                 value = name.substring(equals + 1);
                 name = name.substring(0, equals);
+            } else if (FLAGS.contains(name)) {
+                value = "true";
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else {
@@ -71,6 +76,14 @@ record CommandLine(String command, List<String> positionals, Map<String, String>
 
     String option(String name, String absent) {
         return options.getOrDefault(name, absent);
+    }
+
+    boolean flag(String name) {
+        String value = options.get(name);
+        if (value != null && !value.equals("true") && !value.equals("false")) {
+            throw new UsageException("Option --" + name + " takes no value (or =true, =false), not '" + value + "'.");
+        }
+        return "true".equals(value);
     }
 
     int intOption(String name, int absent) {

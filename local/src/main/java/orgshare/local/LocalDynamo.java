@@ -96,6 +96,11 @@ public final class LocalDynamo implements AutoCloseable {
         return client;
     }
 
+    /** The streams API of the same engine: the table's changes, as the delivery function's event source reads them. */
+    public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streamsClient() {
+        return engine.dynamoDbStreamsClient();
+    }
+
     /**
      * Serves this same database over DynamoDB's HTTP API on 127.0.0.1 only, for the AWS CLI or NoSQL Workbench.
      * DynamoDB Local's own server listens on every interface and keeps one database per access key and region; this

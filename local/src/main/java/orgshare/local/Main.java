@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import orgshare.local.CommandLine.UsageException;
 import orgshare.local.FunctionInvoker.FunctionFailedException;
 import orgshare.local.TemplateModel.HttpRoute;
+import orgshare.shared.Orgshare;
 import orgshare.shared.federation.FederationKey;
 
 import java.io.IOException;
@@ -38,14 +39,14 @@ public final class Main {
 
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             "invoke", Set.of("event", "data", "template", "ids", "bearer"),
-            "start-api", Set.of("port", "host", "data", "template", "schedule-every", "dynamodb-port"),
+            "start-api", Set.of("port", "host", "data", "template", "schedule-every", "dynamodb-port", "allow-loopback-webhooks"),
             "operator-key", Set.of(),
             "federation-key", Set.of());
 
     static final String USAGE = """
             Usage:
               java -jar local/target/orgshare-local.jar start-api [--port 3000] [--host 127.0.0.1] [--data DIR]
-                  [--dynamodb-port N] [--schedule-every SECONDS] [--template template.yaml]
+                  [--dynamodb-port N] [--schedule-every SECONDS] [--allow-loopback-webhooks] [--template template.yaml]
               java -jar local/target/orgshare-local.jar invoke <FunctionLogicalId> --event <file> [--data DIR]
                   [--ids ID,...] [--bearer KEY] [--template template.yaml]
               java -jar local/target/orgshare-local.jar operator-key
@@ -58,7 +59,11 @@ public final class Main {
                                     beside a start-api) sees them; without it, both are new at every run
               --dynamodb-port N     also serve the table over DynamoDB's API on 127.0.0.1:N, for the AWS CLI or NoSQL
                                     Workbench (any credentials and region)
-              --schedule-every S    run the scheduled functions (the cleanup) every S seconds, not at the template's rate
+              --schedule-every S    run the scheduled functions (the cleanup, the webhook retries) every S seconds, not
+                                    at the template's rates
+              --allow-loopback-webhooks
+                                    take webhook URLs on this machine (http or https on 127.0.0.1, ::1, localhost), for
+                                    demos and tests; without it, as deployed: https with a public host only
               --ids ID,...          the IDs the invoked function makes, in order (a new merchant's, a new group's), so
                                     that later sample events can name them
               --bearer KEY          the API key the event presents (its authorization header): the merchant's own key,
@@ -154,10 +159,14 @@ public final class Main {
             }
             every = Duration.ofSeconds(seconds);
         }
+        boolean loopbackWebhooks = line.flag("allow-loopback-webhooks");
         Session session = openSession(line);
-        // one invoker for requests and schedules: one warm handler per function, as in one container
+        // one invoker for requests, schedules and the stream: one warm handler per function, as in one container
         FunctionInvoker invoker = new FunctionInvoker(session.template(), session.dynamo().client(),
                 LocalSecrets.forRun(session.data(), env));
+        if (loopbackWebhooks) {
+            invoker.withEnvironment(Orgshare.ENV_ALLOW_LOOPBACK_WEBHOOKS, "true");
+        }
         LocalApi api;
         URI dynamoEndpoint;
         try {
@@ -169,15 +178,18 @@ public final class Main {
         }
         STARTER.execute(() -> warmUp(invoker, api.servedFunctions()));
         LocalScheduler scheduler = new LocalScheduler(invoker, session.template().schedules(), every, err);
+        LocalStreamPoller stream = new LocalStreamPoller(invoker, session.dynamo().client(), session.dynamo().streamsClient(),
+                LocalDynamo.TABLE_NAME, session.template().streamSources(), session.data(), err).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stream.close();
             scheduler.close();
             api.close();
             session.close();
             err.println("orgshare local API stopped");
             stopped.countDown();
         }, "local-api-shutdown"));
-        printBanner(session, api, scheduler, dynamoEndpoint);
+        printBanner(session, api, scheduler, stream, dynamoEndpoint);
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -246,7 +258,7 @@ public final class Main {
         return EXIT_OK;
     }
 
-    private void printBanner(Session session, LocalApi api, LocalScheduler scheduler, URI dynamoEndpoint) {
+    private void printBanner(Session session, LocalApi api, LocalScheduler scheduler, LocalStreamPoller stream, URI dynamoEndpoint) {
         TemplateModel template = session.template();
         OperatorKey operatorKey = session.operatorKey();
         out.println("orgshare local API on " + api.baseUri() + "  (table '" + LocalDynamo.TABLE_NAME + "' "
@@ -258,6 +270,9 @@ public final class Main {
                 out.println("  authorizer: " + authorizer.name() + " -> " + authorizer.functionId()));
         for (String planned : scheduler.plan()) {
             out.println("  schedule: " + planned);
+        }
+        for (String planned : stream.plan()) {
+            out.println("  stream: " + planned);
         }
         if (dynamoEndpoint != null) {
             out.println("DynamoDB Local on " + dynamoEndpoint + " (loopback only; any credentials and region), e.g.:");

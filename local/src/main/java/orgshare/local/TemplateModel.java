@@ -54,6 +54,14 @@ public final class TemplateModel {
     public record Schedule(String functionId, String eventName, String expression, boolean enabled) {
     }
 
+    /**
+     * A DynamoDB stream event source: the function the table's changes are fed to, at most {@code batchSize} records
+     * an invocation, from the stream's start ({@code TRIM_HORIZON}) or its end ({@code LATEST}).
+     */
+    public record StreamSource(String functionId, String eventName, String tableId, String startingPosition, int batchSize,
+                               boolean reportsItemFailures) {
+    }
+
     /** The keys of the table resource, in the SDK's model types so they compare with the code's definition. */
     public record TableSpec(String logicalId, List<AttributeDefinition> attributeDefinitions,
                             List<KeySchemaElement> keySchema, List<GlobalSecondaryIndex> globalSecondaryIndexes,
@@ -67,6 +75,7 @@ public final class TemplateModel {
     private final Map<String, LambdaFunction> functions;
     private final List<HttpRoute> httpRoutes;
     private final List<Schedule> schedules;
+    private final List<StreamSource> streamSources;
 
     private TemplateModel(Path file, Map<String, Object> document, Map<String, String> parameterOverrides,
                           String tableName) {
@@ -82,6 +91,7 @@ public final class TemplateModel {
         this.functions = readFunctions();
         this.httpRoutes = readHttpRoutes();
         this.schedules = readSchedules();
+        this.streamSources = readStreamSources();
     }
 
     /**
@@ -128,6 +138,10 @@ public final class TemplateModel {
 
     public List<Schedule> schedules() {
         return schedules;
+    }
+
+    public List<StreamSource> streamSources() {
+        return streamSources;
     }
 
     /** The default authorizer of the template's HttpApi, if it declares one. */
@@ -275,6 +289,29 @@ public final class TemplateModel {
             String state = values.resolveString(properties.get("State"), where + ".State");
             boolean isEnabled = enabled instanceof Boolean b ? b : !"DISABLED".equalsIgnoreCase(state);
             result.add(new Schedule(functionId, eventName, values.resolveString(expression, where + ".Schedule"), isEnabled));
+        });
+        return List.copyOf(result);
+    }
+
+    private List<StreamSource> readStreamSources() {
+        List<StreamSource> result = new ArrayList<>();
+        forEachEvent(Set.of("DynamoDB"), (functionId, eventName, properties) -> {
+            String where = functionId + ".Events." + eventName;
+            Object stream = properties.get("Stream");
+            Object target = stream instanceof Map<?, ?> m ? m.get("Fn::GetAtt") : null;
+            List<?> parts = target instanceof List<?> l ? l : target instanceof String s ? List.of(s.split("\\.", 2)) : List.of();
+            if (parts.size() != 2 || !"StreamArn".equals(parts.get(1))
+                    || !resources.containsKey(String.valueOf(parts.get(0)))
+                    || !TemplateValues.TABLE_TYPE.equals(resources.get(String.valueOf(parts.get(0))).get("Type"))) {
+                throw new LocalRunnerException(where + ".Stream: only !GetAtt <table>.StreamArn is served locally");
+            }
+            String start = values.resolveString(properties.get("StartingPosition"), where + ".StartingPosition");
+            Object batch = values.resolve(properties.get("BatchSize"));
+            int batchSize = batch == null ? 100 : Integer.parseInt(String.valueOf(batch));
+            Object types = values.resolve(properties.get("FunctionResponseTypes"));
+            boolean reports = types instanceof List<?> l && l.contains("ReportBatchItemFailures");
+            result.add(new StreamSource(functionId, eventName, String.valueOf(parts.get(0)),
+                    start == null ? "LATEST" : start, batchSize, reports));
         });
         return List.copyOf(result);
     }

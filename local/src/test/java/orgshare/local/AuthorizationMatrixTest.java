@@ -123,6 +123,10 @@ class AuthorizationMatrixTest {
     private static final Outcome NOT_ACTIVE = refused(403, "NOT_ACTIVE_MEMBER");
     /** On the federation route, anything a registered peer did not sign, an API key or none. */
     private static final Outcome UNSIGNED_401 = refused(401, "BAD_SIGNATURE");
+    /** Anyone but a pushed document's owner, acknowledging it. */
+    private static final Outcome NOT_THE_OWNER = refused(403, "NOT_THE_OWNER");
+    /** Anyone but a push's sender, reading its status: its existence is not revealed. */
+    private static final Outcome NOT_SENDER = refused(404, "PUSH_NOT_FOUND");
 
     /** What a cell acts on: the caller's group and the merchants that the row's paths and bodies name in it. */
     record Target(String groupId, String ownerId, String partnerId, String victimId, String inviteeId, long rulesVersion) {
@@ -222,6 +226,20 @@ class AuthorizationMatrixTest {
             row("ANY", "/federation/v1/{proxy+}", t -> on("GET", "/federation/v1/groups/" + t.groupId()),
                     UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401, UNSIGNED_401,
                     UNSIGNED_401, OK, refused(401, "UNKNOWN_PEER"), refused(403, "NOT_PEER_CLOUD")),
+            // each merchant's own webhook: set, read, its deliveries, removed (every merchant, whatever its standing)
+            row("PUT", "/merchants/me/webhook", t -> send("/merchants/me/webhook", "{\"url\":\"https://93.184.216.34/hook\",\"events\":[\"push.status\"]}"),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            row("GET", "/merchants/me/webhook", t -> get("/merchants/me/webhook"),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            row("GET", "/merchants/me/webhook/deliveries", t -> get("/merchants/me/webhook/deliveries"),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            row("DELETE", "/merchants/me/webhook", t -> send("/merchants/me/webhook", null),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NO_CONTENT, NO_CONTENT, NO_CONTENT, NO_CONTENT, NO_CONTENT, NO_CONTENT, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            // ACTIVE's push to W: W alone acknowledges it (no caller is W), ACTIVE alone reads its status
+            row("POST", "/inbox/{messageId}/ack", t -> send("/inbox/" + AuthorizationMatrixTest.pushedMessage + "/ack", "{\"status\":\"ACCEPTED\"}"),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_THE_OWNER, NOT_THE_OWNER, NOT_THE_OWNER, NOT_THE_OWNER, NOT_THE_OWNER, NOT_THE_OWNER, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            row("GET", "/pushes/{messageId}", t -> get("/pushes/" + AuthorizationMatrixTest.pushedMessage),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_SENDER, NOT_SENDER, OK, NOT_SENDER, NOT_SENDER, NOT_SENDER, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("POST", "/merchants/me/key", t -> send("/merchants/me/key", null),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, CREATED, CREATED, CREATED, CREATED, CREATED, CREATED, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("PUT", "/records/{type}/{recordId}", t -> send("/records/note/N-" + unique(), "{\"text\":\"mine\"}"),
@@ -273,6 +291,7 @@ class AuthorizationMatrixTest {
     private static String victimKey;
     private static String inviteeId;
     private static String mainGroup;
+    private static String pushedMessage;
     private static String dissolvedGroup;
 
     @BeforeAll
@@ -464,6 +483,9 @@ class AuthorizationMatrixTest {
         expect(201, call("POST", "/groups/" + mainGroup + "/members", creator,
                 "{\"merchantId\":\"" + peerMerchant.id() + "\",\"cloudId\":\"" + peer.cloudId + "\"}"));
         peerMerchant.call(200, "PUT", "/groups/" + mainGroup + "/members/me", null);
+        // a document ACTIVE pushed to W: only W (no caller) acknowledges it, only ACTIVE reads what became of it
+        pushedMessage = expect(202, call("POST", "/groups/" + mainGroup + "/exchange/" + ownerId + "/order",
+                keys.get(Caller.ACTIVE), "{\"po\":\"P-0\"}")).json().get("messageId").asText();
     }
 
     /**

@@ -116,6 +116,8 @@ class LeastPrivilegeTest {
     private static Recorder recorder;
     private static FunctionInvoker invoker;
     private static LocalApi api;
+    /** The table's stream, fed to the delivery function as start-api does. */
+    private static LocalStreamPoller stream;
     private static RouteTable routeTable;
     private static final Set<String> routesRequested = ConcurrentHashMap.newKeySet();
     private static final Set<String> functionsInvokedDirectly = ConcurrentHashMap.newKeySet();
@@ -137,7 +139,10 @@ class LeastPrivilegeTest {
         recorder = new Recorder(template, table);
         LocalSecrets secrets = LocalSecrets.fresh();
         fingerprint = FederationKey.fromSecret(secrets::federationSecret).fingerprint();
-        invoker = new FunctionInvoker(template, DynamoDbLocal.client(recorder), secrets);
+        invoker = new FunctionInvoker(template, DynamoDbLocal.client(recorder), secrets)
+                .withEnvironment(Orgshare.ENV_ALLOW_LOOPBACK_WEBHOOKS, "true"); // start-api --allow-loopback-webhooks
+        stream = new LocalStreamPoller(invoker, DynamoDbLocal.client(), DynamoDbLocal.streamsClient(), table,
+                template.streamSources(), null, System.err);
         api = LocalApi.start(invoker, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         routeTable = new RouteTable(template.httpRoutes());
         long started = System.nanoTime();
@@ -267,6 +272,54 @@ class LeastPrivilegeTest {
             }
         }
         return reads;
+    }
+
+    /**
+     * (g) The stream's on-failure queue: a function may send to a queue exactly when the queue is the on-failure
+     * destination of its own DynamoDB stream event (the event source mapping sends there with the function's role), and
+     * to nothing else. (The stream read itself, GetRecords and the like, is SAM's managed AWSLambdaDynamoDBExecutionRole,
+     * which SAM adds to a function with a DynamoDB event; it names no table, so no policy here states it.)
+     */
+    @Test
+    void theOnFailureQueueIsWritableExactlyByItsStreamsFunction() {
+        assertFalse(template.streamSources().isEmpty(), "the template reads the table's stream");
+        for (LambdaFunction function : template.functions()) {
+            Map<String, Object> properties = asMap(template.resources().get(function.logicalId()).get("Properties"));
+            Set<String> destinations = new TreeSet<>();
+            for (TemplateModel.StreamSource source : template.streamSources()) {
+                if (source.functionId().equals(function.logicalId())) {
+                    Map<String, Object> event = asMap(asMap(asMap(properties.get("Events")).get(source.eventName())).get("Properties"));
+                    Map<String, Object> onFailure = asMap(asMap(event.get("DestinationConfig")).get("OnFailure"));
+                    String queue = queueOf(onFailure.get("Destination"));
+                    assertNotNull(queue, source + ": its on-failure destination is a queue of the template");
+                    destinations.add(queue);
+                }
+            }
+            Set<String> sends = new TreeSet<>();
+            for (Object policy : list(properties.getOrDefault("Policies", List.of()))) {
+                Map<String, Object> document = asMap(policy);
+                for (Object raw : document == null ? List.of() : list(document.get("Statement"))) {
+                    Map<String, Object> statement = asMap(raw);
+                    for (Object action : list(statement.get("Action"))) {
+                        if (String.valueOf(action).startsWith("sqs:")) {
+                            assertEquals("sqs:SendMessage", action, function.logicalId() + ": sends, nothing more");
+                            assertNotNull(queueOf(statement.get("Resource")), function.logicalId() + ": to a queue of the template");
+                            sends.add(queueOf(statement.get("Resource")));
+                        }
+                    }
+                }
+            }
+            assertEquals(destinations, sends, function.logicalId() + " sends to its stream's on-failure queue, to no other");
+        }
+    }
+
+    /** The logical ID of the queue a Resource is a {@code !GetAtt <queue>.Arn} of, or null for anything else. */
+    private static String queueOf(Object resource) {
+        Map<String, Object> intrinsic = asMap(resource);
+        Object getAtt = intrinsic == null ? null : intrinsic.get("Fn::GetAtt");
+        List<?> parts = getAtt instanceof List<?> l ? l : getAtt instanceof String s ? List.of(s.split("\\.", 2)) : List.of();
+        Map<String, Object> target = parts.size() == 2 && "Arn".equals(parts.get(1)) ? template.resources().get(String.valueOf(parts.get(0))) : null;
+        return target != null && "AWS::SQS::Queue".equals(target.get("Type")) ? String.valueOf(parts.get(0)) : null;
     }
 
     /** The logical ID of the secret a Resource is a {@code !Ref} to, or null for anything else. */
@@ -603,6 +656,47 @@ class LeastPrivilegeTest {
         call(200, "GET", "/audit", outsider.key(), null);
         call(400, "GET", "/audit?cursor=forged", buyer.key(), null);
 
+        // the push status chain: the owner acknowledges once (the same again answers the same, another is a conflict);
+        // the sender reads it; no one else does either
+        String pushed = call(200, "GET", "/inbox?limit=1", supplier.key(), null).json().get("items").get(0).get("messageId").asText();
+        String ack = "/inbox/" + pushed + "/ack";
+        refused(403, "NOT_THE_OWNER", "POST", ack, buyer.key(), "{\"status\":\"ACCEPTED\"}");
+        refused(404, "MESSAGE_NOT_FOUND", "POST", "/inbox/" + UNKNOWN_MERCHANT + "/ack", supplier.key(), "{\"status\":\"ACCEPTED\"}");
+        call(200, "POST", ack, supplier.key(), "{\"status\":\"ACCEPTED\",\"reason\":\"booked\"}");
+        call(200, "POST", ack, supplier.key(), "{\"status\":\"ACCEPTED\",\"reason\":\"booked\"}");
+        refused(409, "ACK_CONFLICT", "POST", ack, supplier.key(), "{\"status\":\"REJECTED\"}");
+        assertEquals("ACCEPTED", call(200, "GET", "/pushes/" + pushed, buyer.key(), null).json().get("status").asText());
+        refused(404, "PUSH_NOT_FOUND", "GET", "/pushes/" + pushed, supplier.key(), null);
+
+        // webhooks: receivers on loopback; the stream's records so far, handed to the delivery function as the event
+        // source mapping hands them; the receiver fails, then recovers, and the scheduled retry delivers again
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            String hooks = "/merchants/me/webhook";
+            refused(404, "WEBHOOK_NOT_FOUND", "GET", hooks, supplier.key(), null);
+            refused(404, "WEBHOOK_NOT_FOUND", "DELETE", hooks, supplier.key(), null);
+            refused(400, "INVALID_WEBHOOK_URL", "PUT", hooks, supplier.key(), "{\"url\":\"https://10.0.0.1/\",\"events\":[\"inbox.received\"]}");
+            assertTrue(call(200, "PUT", hooks, supplier.key(), "{\"url\":\"" + receiver.url()
+                    + "\",\"events\":[\"inbox.received\",\"member.joined\",\"member.left\"]}").json().hasNonNull("secret"));
+            call(200, "PUT", hooks, buyer.key(), "{\"url\":\"" + receiver.url() + "\",\"events\":[\"push.status\",\"group.dissolved\"]}");
+            call(200, "GET", hooks, supplier.key(), null);
+            receiver.answer(500);
+            deliverTheStream();
+            assertTrue(receiver.deliveries().size() >= 3, "two pushes and a status, at least: " + receiver.deliveries());
+            JsonNode first = call(200, "GET", hooks + "/deliveries?limit=1", supplier.key(), null).json();
+            assertTrue(first.hasNonNull("cursor"), "a page of the deliveries: " + first);
+            assertEquals("RETRYING", first.get("deliveries").get(0).get("status").asText());
+            call(200, "GET", hooks + "/deliveries?limit=1&cursor=" + first.get("cursor").asText(), supplier.key(), null);
+            call(400, "GET", hooks + "/deliveries?cursor=forged", supplier.key(), null);
+            receiver.answer(200);
+            int before = receiver.deliveries().size();
+            JsonNode retried = retryWebhooks();
+            assertTrue(retried.get("delivered").asInt() >= 3, retried.toString());
+            assertTrue(receiver.deliveries().size() >= before + 3);
+            assertEquals("DELIVERED", call(200, "GET", hooks + "/deliveries?limit=1", supplier.key(), null).json()
+                    .get("deliveries").get(0).get("status").asText());
+            call(204, "DELETE", hooks, supplier.key(), null);
+        }
+
         // every list that pages hands out a sealed cursor (its function reads the cursor secret) and takes it back
         for (String[] list : new String[][]{{"/groups?limit=1", supplier.key()}, {"/groups/" + g + "?limit=1", buyer.key()},
                 {"/records/order?limit=1", supplier.key()}, {rules + "?limit=1", buyer.key()},
@@ -647,6 +741,32 @@ class LeastPrivilegeTest {
         JsonNode dissolved = cleanup();
         assertEquals(1, dissolved.get("groupsDeleted").asInt(), dissolved.toString());
         assertNotNull(dissolved.get("complete"));
+        // the departures and the dissolve, on the stream: the delivery function reads who was told (the buyer's
+        // webhook points nowhere now: its delivery is only recorded)
+        deliverTheStream();
+    }
+
+    /** What the table's stream holds since the last time, handed to the delivery function as start-api does. */
+    private static void deliverTheStream() {
+        for (TemplateModel.StreamSource source : template.streamSources()) {
+            functionsInvokedDirectly.add(source.functionId());
+        }
+        assertTrue(stream.pollOnce() > 0, "the scenario's changes are on the stream");
+    }
+
+    /** The scheduled retries, run ten minutes later (every delivery that failed so far is due then). */
+    private static JsonNode retryWebhooks() throws IOException {
+        String functionId = "RetryWebhooksFunction";
+        assertTrue(template.schedules().stream().anyMatch(s -> s.functionId().equals(functionId)));
+        functionsInvokedDirectly.add(functionId);
+        JsonNode event = EventJson.mapper().readTree(Files.readString(
+                ProjectFiles.EVENTS.resolve(ProjectFiles.sampleEventName(functionId))));
+        invoker.withClock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(10)));
+        try {
+            return invoker.invoke(functionId, event);
+        } finally {
+            invoker.withClock(java.time.Clock.systemUTC());
+        }
     }
 
     /**
@@ -749,7 +869,15 @@ class LeastPrivilegeTest {
             assertEquals(1, creator.call(200, "GET", uExchange + owner.id() + "/order", null).json().get("records").size());
             creator.call(202, "POST", uExchange + owner.id() + "/order", "{\"po\":\"U-PO-1\"}");
             functionsThatUsedTheFederationKey.add(FEDERATION_FUNCTION);
-            assertEquals(1, call(200, "GET", "/inbox", owner.key(), null).json().get("items").size());
+            JsonNode inbox = call(200, "GET", "/inbox", owner.key(), null).json();
+            assertEquals(1, inbox.get("items").size());
+            // the owner here acknowledges the home's push: the status goes back through the outbox, which the
+            // schedule delivers (signed) to the sender's deployment, where the sender reads it
+            String fromHome = inbox.get("items").get(0).get("messageId").asText();
+            call(200, "POST", "/inbox/" + fromHome + "/ack", owner.key(), "{\"status\":\"REJECTED\",\"reason\":\"no stock\"}");
+            assertEquals("RECEIVED", creator.call(200, "GET", "/pushes/" + fromHome, null).json().get("status").asText());
+            cleanup();
+            assertEquals("REJECTED", creator.call(200, "GET", "/pushes/" + fromHome, null).json().get("status").asText());
             // what only the creator may do, the home refuses
             forwarded(403, "DELETE", "/groups/" + u, member.key(), null);
             forwarded(403, "PATCH", uRules, member.key(), "{\"expectedVersion\":1,\"set\":["
@@ -765,6 +893,7 @@ class LeastPrivilegeTest {
             JsonNode told = umbrella.runSchedule();
             assertTrue(told.get("notices").get("delivered").asInt() >= 1, "umbrella told this deployment: " + told);
             assertFalse(lists(api.baseUri(), watcher.key(), u), "the notice dropped the invitee's pointer");
+            deliverTheStream();
         }
     }
 
@@ -801,6 +930,10 @@ class LeastPrivilegeTest {
                     if (statement != null && secretOf(statement.get("Resource")) != null
                             && List.of("secretsmanager:GetSecretValue").equals(list(statement.get("Action")))) {
                         continue; // reading one of the template's secrets: test (e)
+                    }
+                    if (statement != null && queueOf(statement.get("Resource")) != null
+                            && List.of("sqs:SendMessage").equals(list(statement.get("Action")))) {
+                        continue; // sending to a stream's on-failure queue: test (g)
                     }
                     if (statement == null || !Set.of("Sid", "Effect", "Action", "Resource").containsAll(statement.keySet())) {
                         problems.add(id + ": statement " + raw + " uses more than Effect, Action and Resource");

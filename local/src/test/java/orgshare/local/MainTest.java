@@ -98,6 +98,12 @@ class MainTest {
         Run unknownCommand = main(Map.of(), "deploy");
         assertEquals(Main.EXIT_USAGE, unknownCommand.exit());
         assertTrue(unknownCommand.err().contains("Unknown command 'deploy'"), unknownCommand.err());
+        Run badFlag = main(Map.of(), "start-api", "--allow-loopback-webhooks=maybe");
+        assertEquals(Main.EXIT_USAGE, badFlag.exit());
+        assertTrue(badFlag.err().contains("--allow-loopback-webhooks takes no value"), badFlag.err());
+        Run flagOnInvoke = main(Map.of(), "invoke", "GetMeFunction", "--event", "x", "--allow-loopback-webhooks");
+        assertEquals(Main.EXIT_USAGE, flagOnInvoke.exit());
+        assertTrue(flagOnInvoke.err().contains("invoke takes no option --allow-loopback-webhooks"), flagOnInvoke.err());
         Run badPort = main(Map.of(), "start-api", "--port", "many");
         assertEquals(Main.EXIT_USAGE, badPort.exit());
         assertTrue(badPort.err().contains("--port takes a number"), badPort.err());
@@ -109,7 +115,8 @@ class MainTest {
                 new String[] {"invoke", "--help"}, new String[] {"invoke", "GetMeFunction", "-h"}, new String[] {"help"})) {
             Run run = main(Map.of(), args);
             assertEquals(Main.EXIT_OK, run.exit(), String.join(" ", args));
-            assertTrue(run.out().startsWith("Usage:") && run.out().contains("--dynamodb-port"), run.out());
+            assertTrue(run.out().startsWith("Usage:") && run.out().contains("--dynamodb-port")
+                    && run.out().contains("--allow-loopback-webhooks"), run.out());
             assertEquals("", run.err());
         }
     }

@@ -57,6 +57,14 @@ class RoundTripsTest {
         EXPECTED.put("POST /peers", List.of("BatchGetItem", "TransactWriteItems"));
         EXPECTED.put("GET /peers", List.of("Query"));
         EXPECTED.put("DELETE /peers/{cloudId}", List.of("GetItem", "TransactWriteItems"));
+        EXPECTED.put("PUT /merchants/me/webhook", List.of("UpdateItem"));
+        EXPECTED.put("GET /merchants/me/webhook", List.of("GetItem"));
+        EXPECTED.put("GET /merchants/me/webhook/deliveries", List.of("Query"));
+        EXPECTED.put("DELETE /merchants/me/webhook", List.of("DeleteItem"));
+        // read the push's record, then the acknowledgement (with the relay to the sender's cloud where it lives
+        // elsewhere); only a repeated one reads again, to answer the same or a conflict
+        EXPECTED.put("POST /inbox/{messageId}/ack", List.of("GetItem", "TransactWriteItems"));
+        EXPECTED.put("GET /pushes/{messageId}", List.of("GetItem"));
         EXPECTED.put("PUT /records/{type}/{recordId}", List.of("PutItem"));
         EXPECTED.put("GET /records/{type}", List.of("Query"));
         EXPECTED.put("GET /inbox", List.of("Query"));
@@ -153,6 +161,15 @@ class RoundTripsTest {
         measured.put("GET /groups/{groupId}/providers", measure("GET", "/groups/" + g + "/providers", buyer.key(), null));
         measured.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", measure("GET", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), null));
         measured.put("POST /groups/{groupId}/exchange/{ownerId}/{type}", measure("POST", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), "{\"po\":1}"));
+        String pushed = call("POST", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), "{\"po\":2}")
+                .json().get("messageId").asText();
+        measured.put("POST /inbox/{messageId}/ack", measure("POST", "/inbox/" + pushed + "/ack", supplier.key(), "{\"status\":\"ACCEPTED\"}"));
+        measured.put("GET /pushes/{messageId}", measure("GET", "/pushes/" + pushed, buyer.key(), null));
+        measured.put("PUT /merchants/me/webhook", measure("PUT", "/merchants/me/webhook", supplier.key(),
+                "{\"url\":\"https://93.184.216.34/hook\",\"events\":[\"inbox.received\"]}"));
+        measured.put("GET /merchants/me/webhook", measure("GET", "/merchants/me/webhook", supplier.key(), null));
+        measured.put("GET /merchants/me/webhook/deliveries", measure("GET", "/merchants/me/webhook/deliveries", supplier.key(), null));
+        measured.put("DELETE /merchants/me/webhook", measure("DELETE", "/merchants/me/webhook", supplier.key(), null));
         measured.put("GET /inbox", measure("GET", "/inbox", supplier.key(), null));
         measured.put("GET /audit", measure("GET", "/audit", supplier.key(), null));
         measured.put("GET /merchants/me", measure("GET", "/merchants/me", buyer.key(), null));

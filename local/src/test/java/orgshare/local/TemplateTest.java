@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** template.yaml agrees with the code: handlers, routes, sample events, the table, the authorizer, the runtime. */
+@SuppressWarnings("unchecked")
 class TemplateTest {
     private static final OperatorKey OPERATOR = OperatorKey.generate();
     private static TemplateModel template;
@@ -172,7 +173,7 @@ class TemplateTest {
         }
         assertEquals(new TreeSet<>(Set.of("ListGroupsFunction", "GetGroupFunction", "ListRecordsFunction",
                 "GetRulesFunction", "PullRecordsFunction", "ListInboxFunction", "ListAuditFunction", "ListPeersFunction",
-                "FederationFunction")), told);
+                "FederationFunction", "ListWebhookDeliveriesFunction")), told);
     }
 
     @Test
@@ -201,5 +202,36 @@ class TemplateTest {
             assertTrue(schedule.expression().startsWith("rate(") || schedule.expression().startsWith("cron("),
                     schedule.toString());
         }
+    }
+
+    /**
+     * The webhook events come from the table's stream, with the old and new images; the delivery function reads it in
+     * small batches from the start, bisects a failing batch, retries it a bounded number of times, reports the records
+     * it could not handle, and sends what it gave up on to a queue that keeps it.
+     */
+    @Test
+    void theDeliveryFunctionReadsTheTablesStreamBoundedWithAnOnFailureQueue() {
+        assertEquals("NEW_AND_OLD_IMAGES", at(template.resources().get(template.table().logicalId()), "Properties",
+                "StreamSpecification", "StreamViewType"));
+        assertEquals(1, template.streamSources().size(), template.streamSources().toString());
+        TemplateModel.StreamSource source = template.streamSources().get(0);
+        assertEquals("DeliverWebhooksFunction", source.functionId());
+        assertEquals(template.table().logicalId(), source.tableId());
+        assertEquals("TRIM_HORIZON", source.startingPosition());
+        assertTrue(source.batchSize() > 0 && source.batchSize() <= 100, source.toString());
+        assertTrue(source.reportsItemFailures());
+        Map<String, Object> properties = (Map<String, Object>) at(template.resources().get(source.functionId()),
+                "Properties", "Events", source.eventName(), "Properties");
+        assertEquals(true, properties.get("BisectBatchOnFunctionError"));
+        int retries = ((Number) properties.get("MaximumRetryAttempts")).intValue();
+        assertTrue(retries >= 0 && retries <= 10, "bounded retries: " + retries);
+        assertTrue(((Number) properties.get("MaximumBatchingWindowInSeconds")).intValue() <= 5);
+        Object queue = at(properties, "DestinationConfig", "OnFailure", "Destination");
+        assertEquals(Map.of("Fn::GetAtt", List.of("WebhookStreamFailureQueue", "Arn")), queue);
+        Map<String, Object> queueResource = template.resources().get("WebhookStreamFailureQueue");
+        assertEquals("AWS::SQS::Queue", queueResource.get("Type"));
+        assertNotNull(at(queueResource, "Properties", "MessageRetentionPeriod"));
+        assertTrue(template.schedules().stream().anyMatch(s -> s.functionId().equals("RetryWebhooksFunction")),
+                "the retries run on a schedule");
     }
 }

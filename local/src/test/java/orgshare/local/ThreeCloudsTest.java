@@ -171,6 +171,19 @@ class ThreeCloudsTest {
                 "{\"po\":\"PO-2\"}").errorCode());
         assertEquals(2, a.runSchedule().get("notices").get("delivered").asInt());
 
+        // the owner on C accepts bob's push: the status travels back by way of the home (C's outbox to A, A's to B),
+        // signed at each step, and bob reads it on his own deployment
+        assertEquals("RECEIVED", bob.call(200, "GET", "/pushes/" + messageId, null).json().get("status").asText());
+        carol.call(200, "POST", "/inbox/" + messageId + "/ack", "{\"status\":\"ACCEPTED\",\"reason\":\"booked\"}");
+        assertEquals("PUSH_NOT_FOUND", carol.call(404, "GET", "/pushes/" + messageId, null).errorCode(), "the sender's, not the owner's");
+        assertEquals(1, c.runSchedule().get("notices").get("delivered").asInt(), "C tells the home");
+        assertEquals("RECEIVED", bob.call(200, "GET", "/pushes/" + messageId, null).json().get("status").asText());
+        assertEquals(1, a.runSchedule().get("notices").get("delivered").asInt(), "the home tells B");
+        JsonNode chain = bob.call(200, "GET", "/pushes/" + messageId, null).json();
+        assertEquals("ACCEPTED", chain.get("status").asText());
+        assertEquals("booked", chain.get("reason").asText());
+        assertEquals(carol.id(), chain.get("ownerId").asText());
+
         // leave through B: at once, everywhere
         bob.call(204, "DELETE", "/groups/" + g + "/members/me", null);
         assertNull(groupIn(bob, g), "B dropped its pointer on the home's signed answer");

@@ -29,8 +29,11 @@ import orgshare.shared.service.InboxService;
 import orgshare.shared.service.MembershipService;
 import orgshare.shared.service.MerchantService;
 import orgshare.shared.service.PeerExchange;
+import orgshare.shared.service.PushStatusService;
 import orgshare.shared.service.RecordService;
 import orgshare.shared.service.RuleService;
+import orgshare.shared.webhooks.WebhookDeliverer;
+import orgshare.shared.webhooks.WebhookService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
@@ -58,6 +61,8 @@ public final class Orgshare {
     public static final String ENV_ALLOW_LOOPBACK_PEERS = "ALLOW_LOOPBACK_PEERS";
     /** Optional: how long a call to a peer may take to answer, in ms (default 10 000; a home's inner hop gets half). */
     public static final String ENV_FEDERATION_TIMEOUT_MS = "FEDERATION_TIMEOUT_MS";
+    /** Local runs only (--allow-loopback-webhooks): webhooks may be http:// loopback URLs (deployed: https, public). */
+    public static final String ENV_ALLOW_LOOPBACK_WEBHOOKS = "ALLOW_LOOPBACK_WEBHOOKS";
 
     private final OrgTable table;
     private final Clock clock;
@@ -81,6 +86,9 @@ public final class Orgshare {
     private final Forwarder forwarder;
     private final PeerExchange peerExchange;
     private final Outbox outbox;
+    private final PushStatusService pushStatuses;
+    private final WebhookService webhooks;
+    private final WebhookDeliverer webhookDeliverer;
 
     private Orgshare(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
         String tableName = env.get(ENV_TABLE_NAME);
@@ -110,11 +118,15 @@ public final class Orgshare {
         this.cleanup = new CleanupService(table, purger, outbox);
         this.records = new RecordService(table, clock, idempotency, cursors);
         this.rules = new RuleService(table, groups, audit, outbox, clock, ids, cursors);
-        this.peerExchange = new PeerExchange(table, records, audit, pointers, federationClient, clock, ids);
-        this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency, peerExchange);
+        this.pushStatuses = new PushStatusService(table, outbox, clock);
+        this.peerExchange = new PeerExchange(table, records, audit, pointers, federationClient, pushStatuses, clock, ids);
+        this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency, peerExchange, pushStatuses);
         this.inbox = new InboxService(table, cursors);
         this.federation = new FederationService(table, federationKey);
-        this.forwarder = new Forwarder(pointers, federationClient, audit, clock, ids);
+        boolean loopbackWebhooks = "true".equals(env.get(ENV_ALLOW_LOOPBACK_WEBHOOKS));
+        this.webhooks = new WebhookService(table, clock, loopbackWebhooks, cursors);
+        this.webhookDeliverer = new WebhookDeliverer(table, webhooks, clock, loopbackWebhooks);
+        this.forwarder = new Forwarder(pointers, federationClient, audit, pushStatuses, clock, ids);
     }
 
     private static Duration federationTimeout(Map<String, String> env) {
@@ -239,5 +251,19 @@ public final class Orgshare {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    public WebhookService webhooks() {
+        return webhooks;
+    }
+
+    /** Delivers the webhook events the table's stream carries, and retries what failed. */
+    public WebhookDeliverer webhookDeliverer() {
+        return webhookDeliverer;
+    }
+
+    /** The push status chain: acknowledgements by owners, statuses read by senders. */
+    public PushStatusService pushStatuses() {
+        return pushStatuses;
     }
 }

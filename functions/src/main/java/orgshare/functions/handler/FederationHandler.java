@@ -20,6 +20,7 @@ import orgshare.shared.federation.Pointers;
 import orgshare.shared.httpsig.HttpMessage;
 import orgshare.shared.json.Json;
 import orgshare.shared.service.PeerExchange;
+import orgshare.shared.service.PushStatusService;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,10 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
                     Json.decodeRequest(body, PeerExchange.PeerPull.class))).toHttp();
             case "/pushes" -> ApiResponse.accepted(app.peerExchange().receivePush(call,
                     Json.decodeRequest(body, PeerExchange.PeerPush.class))).toHttp();
+            case PushStatusService.PATH -> {
+                app.pushStatuses().receive(call, Json.decodeRequest(body, PushStatusService.StatusMessage.class));
+                yield ApiResponse.noContent().toHttp();
+            }
             default -> throw ApiException.notFound("NOT_FOUND", "No federation message POST " + path + ".");
         };
     }

@@ -88,6 +88,10 @@ class HandlerFuzzTest {
     private static final Path EVENTS = Path.of("../events");
     private static final String AUTHORIZER = AuthorizerHandler.class.getName();
     private static final String CLEANUP = CleanupHandler.class.getName();
+    /** Scheduled, like the cleanup: its event says nothing but that it is time. */
+    private static final String RETRY_WEBHOOKS = RetryWebhooksHandler.class.getName();
+    /** The table stream's function: its own fuzz below. */
+    private static final String DELIVER_WEBHOOKS = DeliverWebhooksHandler.class.getName();
     /** Routes only the operator may call; every other route is a merchant's. */
     private static final Set<String> OPERATOR_ROUTES = Set.of("POST /clouds", "POST /merchants", "POST /peers", "GET /peers",
             "DELETE /peers/{cloudId}");
@@ -376,6 +380,7 @@ class HandlerFuzzTest {
                 case "type" -> type();
                 case "recordId" -> recordId();
                 case "proxy+" -> federationPath();
+                case "messageId" -> pick(w.pushedToA, w.acceptedByA, randomId());
                 default -> pick(merchantId(), w.group, "x" + rnd.nextInt(10));
             };
         }
@@ -451,6 +456,24 @@ class HandlerFuzzTest {
                     body = rulesBody();
                 }
                 case "PUT /records/{type}/{recordId}" -> body = recordBody();
+                case "PUT /merchants/me/webhook" -> {
+                    ObjectNode webhook = obj("url", pick("https://93.184.216.34/hook", "http://93.184.216.34/hook",
+                            "https://127.0.0.1/hook", "https://[::ffff:10.0.0.1]/", "https://0x7f000001/", "ftp://x", ""));
+                    ArrayNode events = webhook.putArray("events");
+                    for (int i = rnd.nextInt(3); i >= 0; i--) {
+                        events.add(pick("inbox.received", "push.status", "rules.changed", "member.left", "nope"));
+                    }
+                    if (chance(0.3)) {
+                        webhook.put("rotateSecret", chance(0.5));
+                    }
+                    body = webhook;
+                }
+                case "POST /inbox/{messageId}/ack" -> {
+                    caller = chance(0.7) ? w.a : caller;
+                    body = chance(0.8) ? obj("status", pick("ACCEPTED", "REJECTED", "accepted", "RECEIVED"))
+                            : obj("status", pick("ACCEPTED", "REJECTED"), "reason", pick("", "ok", "x".repeat(1001)));
+                }
+                case "GET /pushes/{messageId}" -> caller = chance(0.7) ? w.e : caller;
                 case "GET /groups/{groupId}/exchange/{ownerId}/{type}", "POST /groups/{groupId}/exchange/{ownerId}/{type}" -> {
                     if (chance(0.7)) {
                         String[] combo = pick(
@@ -1212,6 +1235,95 @@ class HandlerFuzzTest {
     }
 
     /**
+     * The stream's delivery function takes what the event source hands it: whatever the event, it never throws, and
+     * answers {@code batchItemFailures} naming at most the first record it could not read (by its sequence number), so
+     * Lambda retries from there; a record it cannot read writes nothing.
+     */
+    @Test
+    void theStreamHandlerNeverThrowsAndNamesTheFirstRecordItCannotRead() throws Exception {
+        World w = World.build();
+        DeliverWebhooksHandler handler = new DeliverWebhooksHandler(w.app);
+        Random rnd = RUN.random();
+        String b = w.b.merchantId(); // no webhook: a record for B is read, and delivers nothing
+        String valid = j("{'eventID':'e-1','eventName':'INSERT','eventVersion':'1.1','eventSource':'aws:dynamodb','awsRegion':'us-east-1',"
+                + "'dynamodb':{'ApproximateCreationDateTime':1795600800,'Keys':{'pk':{'S':'INBOX#" + b + "'},'sk':{'S':'x'}},"
+                + "'NewImage':{'pk':{'S':'INBOX#" + b + "'},'sk':{'S':'x'},'messageId':{'S':'01JDMESSAGE000000000000000'},"
+                + "'groupId':{'S':'" + w.group + "'},'from':{'S':'" + w.a.merchantId() + "'},'type':{'S':'po'},"
+                + "'n':{'N':'1'},'l':{'L':[{'BOOL':true},{'NULL':true},{'M':{'x':{'SS':['a']}}}]}},"
+                + "'SequenceNumber':'100','SizeBytes':200,'StreamViewType':'NEW_AND_OLD_IMAGES'},'eventSourceARN':'arn:x'}");
+        List<JsonNode> bent = new ArrayList<>();
+        for (String bad : List.of("1", "'x'", "null", "[]", "{}", "{'eventID':'e','eventName':'INSERT'}",
+                "{'eventID':'e','eventName':'INSERT','dynamodb':7}", "{'eventID':7,'eventName':'INSERT','dynamodb':{'SequenceNumber':'9'}}",
+                "{'eventID':'e','eventName':'INSERT','dynamodb':{'SequenceNumber':'9','NewImage':{'pk':{'S':'INBOX#x'}}}}",
+                "{'eventID':'e','eventName':'INSERT','dynamodb':{'SequenceNumber':'9','NewImage':{'pk':'INBOX#x','sk':{'S':'s'}}}}",
+                "{'eventID':'e','eventName':'INSERT','dynamodb':{'SequenceNumber':'9','NewImage':{'pk':{'Q':'x'},'sk':{'S':'s'}}}}",
+                "{'eventID':'e','eventName':'INSERT','dynamodb':{'SequenceNumber':'9','NewImage':{'pk':{'S':1,'N':2},'sk':{'S':'s'}}}}",
+                "{'eventID':'e','eventName':'INSERT','dynamodb':{'SequenceNumber':'9','NewImage':{'pk':{'B':'%%%'},'sk':{'S':'s'}}}}",
+                "{'eventID':'e','eventName':'MODIFY','dynamodb':{'SequenceNumber':'9','OldImage':[],'NewImage':{'pk':{'S':'PUSH#x'},'sk':{'S':'PUSH'},'senderSide':{'BOOL':'yes'}}}}")) {
+            bent.add(READER.readTree(j(bad)));
+        }
+        JsonNode base = READER.readTree(valid);
+        for (int i = 0; i < 200; i++) {
+            JsonNode mutated = base.deepCopy();
+            List<ObjectNode> objects = new ArrayList<>();
+            collectObjects(mutated, objects);
+            ObjectNode target = objects.get(rnd.nextInt(objects.size()));
+            List<String> names = new ArrayList<>();
+            target.fieldNames().forEachRemaining(names::add);
+            if (!names.isEmpty()) {
+                String name = names.get(rnd.nextInt(names.size()));
+                switch (rnd.nextInt(4)) {
+                    case 0 -> target.remove(name);
+                    case 1 -> target.put(name, rnd.nextInt(1000));
+                    case 2 -> target.putArray(name).add("x");
+                    default -> target.put(name, "MODIFY");
+                }
+            }
+            bent.add(mutated);
+        }
+        CapturingContext context = new CapturingContext("stream");
+        List<String> problems = new ArrayList<>();
+        for (JsonNode record : bent) {
+            // a good record, the bent one, another good one: the answer names the bent one or none
+            ObjectNode event = READER.createObjectNode();
+            ((ObjectNode) base).put("eventID", "e-" + rnd.nextInt());
+            event.putArray("Records").add(base.deepCopy()).add(record).add(base.deepCopy());
+            Map<String, Object> input = READER.convertValue(event, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+            long writes = w.writes.count();
+            try {
+                Map<String, Object> answer = handler.handleRequest(input, context);
+                Object failures = answer.get("batchItemFailures");
+                if (!(failures instanceof List<?> list) || list.size() > 1) {
+                    problems.add(clip(record.toString(), 200) + ": answered " + answer);
+                } else if (list.size() == 1) {
+                    String named = String.valueOf(((Map<?, ?>) list.get(0)).get("itemIdentifier"));
+                    JsonNode sequence = record.path("dynamodb").path("SequenceNumber");
+                    String expected = sequence.asText();
+                    if (sequence.isTextual() && !named.equals(expected)) {
+                        problems.add(clip(record.toString(), 200) + ": named " + named + ", not the bent record's " + expected);
+                    }
+                }
+            } catch (Throwable e) {
+                problems.add(clip(record.toString(), 200) + ": threw " + e);
+            }
+            if (w.writes.count() != writes) {
+                problems.add(clip(record.toString(), 200) + ": wrote " + w.writes.since(writes) + " (no webhook wants these records)");
+            }
+        }
+        assertEquals(List.of(), problems);
+        // no event at all, or no records in it: nothing to do, nothing failed
+        assertEquals(Map.of("batchItemFailures", List.of()), handler.handleRequest(null, context));
+        assertEquals(Map.of("batchItemFailures", List.of()), handler.handleRequest(Map.of("Records", "x"), context));
+    }
+
+    private static void collectObjects(JsonNode node, List<ObjectNode> into) {
+        if (node instanceof ObjectNode object) {
+            into.add(object);
+        }
+        node.elements().forEachRemaining(child -> collectObjects(child, into));
+    }
+
+    /**
      * What the service accepts it must read back: a business document with an extreme number is either refused (4xx,
      * nothing written) or stored so that listing, pulling and the inbox still answer. Jackson parses 10e2147483647,
      * but writes it back as 1.0E+2147483648, which it then cannot parse.
@@ -1391,6 +1503,9 @@ class HandlerFuzzTest {
                 case "PATCH /groups/{groupId}/rules" -> r.body(j("{'expectedVersion':" + w.rulesVersion
                         + ",'set':[{'ownerId':'" + a + "','partnerId':'*','type':'catalog','scope':'FULL'}]}"));
                 case "GET /groups/{groupId}/providers" -> r.as(w.b);
+                case "PUT /merchants/me/webhook" -> r.body(j("{'url':'https://93.184.216.34/hook','events':['inbox.received']}"));
+                case "POST /inbox/{messageId}/ack" -> r.path("messageId", w.pushedToA).body(j("{'status':'ACCEPTED','reason':'booked'}"));
+                case "GET /pushes/{messageId}" -> r.as(w.e).path("messageId", w.pushedToA);
                 case "GET /groups/{groupId}/exchange/{ownerId}/{type}" -> r.as(w.b);
                 case "POST /groups/{groupId}/exchange/{ownerId}/{type}" -> r.as(w.e).path("type", "po").body(j("{'po':'PO-77'}"));
                 // no key, and no peer's signature either: what every test of it without a registered peer sends
@@ -1510,7 +1625,8 @@ class HandlerFuzzTest {
                 "GET /groups/{groupId}/rules", List.of("records", "members"),
                 "GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("rules", "audit"),
                 "GET /inbox", List.of("records", "rules"),
-                "GET /audit", List.of("records", "members"));
+                "GET /audit", List.of("records", "members"),
+                "GET /merchants/me/webhook/deliveries", List.of("inbox", "audit"));
         for (Map.Entry<String, List<String>> paged : new TreeMap<>(foreign).entrySet()) {
             Req base = valid.get(paged.getKey());
             if (base == null) {
@@ -1557,7 +1673,7 @@ class HandlerFuzzTest {
 
         // bodies: typed control-plane bodies
         for (String route : List.of("POST /clouds", "POST /merchants", "POST /groups", "POST /groups/{groupId}/members",
-                "PATCH /groups/{groupId}/rules")) {
+                "PATCH /groups/{groupId}/rules", "PUT /merchants/me/webhook", "POST /inbox/{messageId}/ack")) {
             Req base = valid.get(route);
             String ok = base.body();
             String first = firstKey(ok);
@@ -1618,6 +1734,38 @@ class HandlerFuzzTest {
         }
 
         // route by route: what only that route can get wrong
+        Req webhook = valid.get("PUT /merchants/me/webhook");
+        for (String url : List.of("http://93.184.216.34/hook", "https://127.0.0.1/hook", "https://10.1.2.3/", "https://169.254.169.254/latest",
+                "https://[::1]/", "https://[::ffff:127.0.0.1]/", "https://2130706433/", "https://0177.0.0.1/", "https://localhost/",
+                "https://user@93.184.216.34/", "ftp://93.184.216.34/", "not a url", "", "https://" + "a".repeat(3000) + ".example/")) {
+            cases.add(new Bad("webhook url '" + clip(url, 30) + "'", webhook.body("{\"url\":\"" + url + "\",\"events\":[\"inbox.received\"]}"),
+                    400, "INVALID_WEBHOOK_URL"));
+        }
+        cases.add(new Bad("webhook url missing", webhook.body(j("{'events':['inbox.received']}")), 400, vf));
+        cases.add(new Bad("webhook url a number", webhook.body(j("{'url':7,'events':['inbox.received']}")), 400, vf));
+        cases.add(new Bad("webhook events missing", webhook.body(j("{'url':'https://93.184.216.34/hook'}")), 400, vf));
+        cases.add(new Bad("webhook events empty", webhook.body(j("{'url':'https://93.184.216.34/hook','events':[]}")), 400, vf));
+        cases.add(new Bad("webhook event unknown", webhook.body(j("{'url':'https://93.184.216.34/hook','events':['inbox.received','nope']}")), 400, vf));
+        cases.add(new Bad("webhook event null", webhook.body(j("{'url':'https://93.184.216.34/hook','events':[null]}")), 400, vf));
+        cases.add(new Bad("webhook events a string", webhook.body(j("{'url':'https://93.184.216.34/hook','events':'push.status'}")), 400, vf));
+        cases.add(new Bad("no webhook to read", valid.get("GET /merchants/me/webhook").as(w.b), 404, "WEBHOOK_NOT_FOUND"));
+        cases.add(new Bad("no webhook to remove", valid.get("DELETE /merchants/me/webhook").as(w.b), 404, "WEBHOOK_NOT_FOUND"));
+        Req ack = valid.get("POST /inbox/{messageId}/ack");
+        for (String status : List.of("RECEIVED", "accepted", "", "MAYBE")) {
+            cases.add(new Bad("ack status '" + status + "'", ack.body("{\"status\":\"" + status + "\"}"), 400, vf));
+        }
+        cases.add(new Bad("ack status missing", ack.body(j("{'reason':'x'}")), 400, vf));
+        cases.add(new Bad("ack reason empty", ack.body(j("{'status':'ACCEPTED','reason':''}")), 400, vf));
+        cases.add(new Bad("ack reason of 1001 characters", ack.body(j("{'status':'ACCEPTED','reason':'" + "r".repeat(1001) + "'}")), 400, vf));
+        cases.add(new Bad("ack of an unknown message", ack.path("messageId", unknownId), 404, "MESSAGE_NOT_FOUND"));
+        cases.add(new Bad("ack by a member not the owner", ack.as(w.b), 403, "NOT_THE_OWNER"));
+        cases.add(new Bad("ack by the sender", ack.as(w.e), 403, "NOT_THE_OWNER"));
+        cases.add(new Bad("a second, different ack", ack.path("messageId", w.acceptedByA).body(j("{'status':'REJECTED'}")), 409, "ACK_CONFLICT"));
+        Req status = valid.get("GET /pushes/{messageId}");
+        cases.add(new Bad("status read by the owner", status.as(w.a), 404, "PUSH_NOT_FOUND"));
+        cases.add(new Bad("status read by another member", status.as(w.b), 404, "PUSH_NOT_FOUND"));
+        cases.add(new Bad("status of an unknown push", status.path("messageId", unknownId), 404, "PUSH_NOT_FOUND"));
+
         Req me = valid.get("GET /merchants/me");
         Caller ghost = Caller.merchant(unknownId, "acme");
         cases.add(new Bad("a merchant that no longer exists", me.as(ghost), 404, "MERCHANT_NOT_FOUND"));
@@ -2067,6 +2215,9 @@ class HandlerFuzzTest {
         final Map<String, Caller> disposableGroups = new LinkedHashMap<>();
         long rulesVersion;
         String sinceMark;
+        /** E's purchase order to A, not acknowledged; and another, acknowledged ACCEPTED by A. */
+        String pushedToA;
+        String acceptedByA;
         final Map<String, String> cursors = new LinkedHashMap<>();
         private final Map<String, String> names = new HashMap<>();
         /** Another deployment's published identity, served on loopback: the peer POST /peers registers. */
@@ -2154,8 +2305,11 @@ class HandlerFuzzTest {
             staleGroups.add(dissolvedGroup);
 
             sinceMark = "2000-01-01T00:00:00Z";
-            app.exchange().push(e, group, an, "po", "{\"po\":\"PO-77\"}");
-            app.exchange().push(e, group, an, "po", "{\"po\":\"PO-78\"}");
+            pushedToA = app.exchange().push(e, group, an, "po", "{\"po\":\"PO-77\"}").messageId();
+            acceptedByA = app.exchange().push(e, group, an, "po", "{\"po\":\"PO-78\"}").messageId();
+            app.pushStatuses().ack(a, acceptedByA, new orgshare.shared.service.PushStatusService.Ack("ACCEPTED", null));
+            app.webhooks().set(a, new orgshare.shared.webhooks.WebhookService.SetWebhook("https://93.184.216.34/hook",
+                    List.of("inbox.received", "push.status"), null));
             app.exchange().push(a, group, bn, "po", "{\"po\":\"PO-79\"}");
             app.exchange().pull(b, group, an, "order", null, null, null);
             app.exchange().pull(e, group, an, "stock", null, null, null);
@@ -2358,8 +2512,8 @@ class HandlerFuzzTest {
             }
             routes.addAll(f.routes());
         }
-        assertEquals(new TreeSet<>(Set.of(AUTHORIZER, CLEANUP)), withoutRoutes,
-                "every function but the authorizer and the cleanup is an HTTP API handler (a new kind needs its own fuzz)");
+        assertEquals(new TreeSet<>(Set.of(AUTHORIZER, CLEANUP, RETRY_WEBHOOKS, DELIVER_WEBHOOKS)), withoutRoutes,
+                "every function but the authorizer, the scheduled ones and the stream's is an HTTP API handler (a new kind needs its own fuzz)");
         assertTrue(routes.size() >= 20, "template.yaml has its HTTP routes: " + routes.size());
         return routes;
     }

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 import java.util.List;
 
@@ -19,6 +20,11 @@ import java.util.List;
  * and local runs and tests create the table from {@link #createTableRequest(String)}.
  */
 public final class TableDefinition {
+    /** The table's stream: each change with the item before and after it (the webhooks' events). */
+    private static final software.amazon.awssdk.services.dynamodb.model.StreamSpecification STREAM =
+            software.amazon.awssdk.services.dynamodb.model.StreamSpecification.builder().streamEnabled(true)
+                    .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build();
+
     public static final String PK = "pk";
     public static final String SK = "sk";
     public static final String GSI1 = "gsi1";
@@ -54,6 +60,8 @@ public final class TableDefinition {
                 .attributeDefinitions(attributeDefinitions())
                 .keySchema(tableKeySchema())
                 .globalSecondaryIndexes(globalSecondaryIndexes())
+                // the stream carries every change, with the item before and after, to the webhook delivery function
+                .streamSpecification(STREAM)
                 .build();
     }
 
@@ -62,6 +70,10 @@ public final class TableDefinition {
         try {
             client.createTable(createTableRequest(tableName));
         } catch (ResourceInUseException alreadyThere) {
+            // a table made before it had a stream (a kept local data folder): the webhooks read it
+            if (client.describeTable(b -> b.tableName(tableName)).table().latestStreamArn() == null) {
+                client.updateTable(b -> b.tableName(tableName).streamSpecification(STREAM));
+            }
             return;
         }
         client.waiter().waitUntilTableExists(b -> b.tableName(tableName));

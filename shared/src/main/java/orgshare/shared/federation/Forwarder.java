@@ -7,6 +7,7 @@ import orgshare.shared.json.Json;
 import orgshare.shared.model.AuditItem;
 import orgshare.shared.model.MemberItem;
 import orgshare.shared.service.AuditService;
+import orgshare.shared.service.PushStatusService;
 import orgshare.shared.time.Timestamps;
 
 import java.time.Clock;
@@ -35,8 +36,11 @@ public final class Forwarder {
     private final AuditService audit;
     private final Clock clock;
     private final Supplier<String> ids;
+    private final PushStatusService statuses;
 
-    public Forwarder(Pointers pointers, FederationClient client, AuditService audit, Clock clock, Supplier<String> ids) {
+    public Forwarder(Pointers pointers, FederationClient client, AuditService audit, PushStatusService statuses, Clock clock,
+                     Supplier<String> ids) {
+        this.statuses = statuses;
         this.pointers = pointers;
         this.client = client;
         this.audit = audit;
@@ -104,7 +108,11 @@ public final class Forwarder {
                 JsonNode records = answer == null ? null : answer.get("records");
                 event.setCount(records != null && records.isArray() ? records.size() : 0);
             } else if (answer != null && answer.get("messageId") != null) {
-                event.setMessageId(answer.get("messageId").asText());
+                String messageId = answer.get("messageId").asText();
+                event.setMessageId(messageId);
+                // the sender's record of its push: the owner's acknowledgement comes back to it through the home
+                statuses.recordSent(new PushStatusService.Parties(messageId, groupId, exchange.group(2), me, null,
+                        exchange.group(1), null, home), event.getAt());
             }
             audit.write(event, me);
         }

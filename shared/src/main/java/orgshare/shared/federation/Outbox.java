@@ -34,6 +34,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class Outbox {
     public static final String INDEX = "OUTBOX";
+    public static final String NOTICES = "/notices";
     static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     static final Duration MAX_RETRY = Duration.ofHours(1);
     public static final Duration GIVE_UP = Duration.ofHours(72);
@@ -58,16 +59,30 @@ public final class Outbox {
      * so queueing the same notice again (a cleanup run that was interrupted) keeps one item.
      */
     public void enqueue(String cloudId, String merchant, Pointers.Notice notice) {
-        table.client().putItem(b -> b.tableName(table.name()).item(item(cloudId, merchant, notice)));
+        enqueue(cloudId, merchant, NOTICES, notice, identity(notice));
     }
 
     /** The same, as one write of a transaction: the notice exists if and only if the change that causes it does. */
     public TransactWriteItem put(String cloudId, String merchant, Pointers.Notice notice) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item(cloudId, merchant, notice)).build()).build();
+        return put(cloudId, merchant, NOTICES, notice, identity(notice));
     }
 
-    private Map<String, AttributeValue> item(String cloudId, String merchant, Pointers.Notice notice) {
-        String id = id(cloudId, notice);
+    /** Queues any message for {@code path} ({@code identity}: what makes it this message, and not another). */
+    public void enqueue(String cloudId, String merchant, String path, Object message, String identity) {
+        table.client().putItem(b -> b.tableName(table.name()).item(item(cloudId, merchant, path, message, identity)));
+    }
+
+    public TransactWriteItem put(String cloudId, String merchant, String path, Object message, String identity) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                .item(item(cloudId, merchant, path, message, identity)).build()).build();
+    }
+
+    private static String identity(Pointers.Notice notice) {
+        return notice.kind() + "\n" + notice.groupId() + "\n" + notice.merchantId() + "\n" + notice.eventId();
+    }
+
+    private Map<String, AttributeValue> item(String cloudId, String merchant, String path, Object message, String identity) {
+        String id = id(cloudId + "\n" + path + "\n" + identity);
         String now = Timestamps.now(clock);
         Map<String, AttributeValue> item = new HashMap<>(OrgTable.keyMap("OUTBOX#" + id, "OUTBOX"));
         item.put(TableDefinition.GSI1_PK, AttributeValue.fromS(INDEX));
@@ -75,8 +90,8 @@ public final class Outbox {
         item.put("dueAt", AttributeValue.fromS(now));
         item.put("cloudId", AttributeValue.fromS(cloudId));
         item.put("merchant", AttributeValue.fromS(merchant));
-        item.put("path", AttributeValue.fromS("/notices"));
-        item.put("body", AttributeValue.fromS(Json.encode(notice)));
+        item.put("path", AttributeValue.fromS(path));
+        item.put("body", AttributeValue.fromS(Json.encode(message)));
         item.put("attempts", AttributeValue.fromN("0"));
         item.put("createdAt", AttributeValue.fromS(now));
         return item;
@@ -169,10 +184,9 @@ public final class Outbox {
         table.client().deleteItem(b -> b.tableName(table.name()).key(OrgTable.keyMap(pk, "OUTBOX")));
     }
 
-    private static String id(String cloudId, Pointers.Notice notice) {
+    private static String id(String identity) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((cloudId + "\n" + notice.kind() + "\n"
-                    + notice.groupId() + "\n" + notice.merchantId() + "\n" + notice.eventId()).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

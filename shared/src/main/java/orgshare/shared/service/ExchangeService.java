@@ -50,10 +50,12 @@ public final class ExchangeService {
     private final Supplier<String> ids;
     private final Idempotency idempotency;
     private final PeerExchange peers;
+    private final PushStatusService statuses;
 
     public ExchangeService(OrgTable table, RecordService records, AuditService audit, Clock clock, Supplier<String> ids,
-                           Idempotency idempotency, PeerExchange peers) {
+                           Idempotency idempotency, PeerExchange peers, PushStatusService statuses) {
         this.peers = peers;
+        this.statuses = statuses;
         this.table = table;
         this.records = records;
         this.audit = audit;
@@ -152,6 +154,11 @@ public final class ExchangeService {
             // pointer (its leave drops it before the leave returns); once it answered, the document is delivered,
             // and what is left here is the sender's log and the idempotency record
             peers.push(group.getHomeCloudId(), creatorOf(group), owner, me, callerCloud, groupId, type, messageId, body);
+            if (!caller.isPeerMerchant()) {
+                // the sender's record, here where it lives; the owner's cloud tells its acknowledgement back
+                actions.add(statuses.received(new PushStatusService.Parties(messageId, groupId, type, me, null, ownerId,
+                        owner.getCloudId(), group.getHomeCloudId()), now, false, true));
+            }
         } else {
             actions.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
                     .key(OrgTable.keyMap(Keys.group(groupId), Keys.GROUP_SK))
@@ -169,6 +176,9 @@ public final class ExchangeService {
             actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
                     .item(InboxItem.SCHEMA.itemToMap(delivery, true))
                     .conditionExpression("attribute_not_exists(pk)").build()).build());
+            // received: the owner acknowledges it here; a sender on a peer cloud learns it through the outbox
+            actions.add(statuses.received(new PushStatusService.Parties(messageId, groupId, type, me,
+                    caller.isPeerMerchant() ? callerCloud : null, ownerId, null, null), now, true, !caller.isPeerMerchant()));
         }
         actions.addAll(logsHere(event, owner, caller));
         Pushed pushed = new Pushed(messageId);

@@ -56,9 +56,11 @@ public final class PeerExchange {
     private final FederationClient client;
     private final Clock clock;
     private final Supplier<String> ids;
+    private final PushStatusService statuses;
 
     public PeerExchange(OrgTable table, RecordService records, AuditService audit, Pointers pointers,
-                        FederationClient client, Clock clock, Supplier<String> ids) {
+                        FederationClient client, PushStatusService statuses, Clock clock, Supplier<String> ids) {
+        this.statuses = statuses;
         this.table = table;
         this.records = records;
         this.audit = audit;
@@ -192,8 +194,11 @@ public final class PeerExchange {
                 TransactWriteItem.builder().put(Put.builder().tableName(table.name())
                         .item(InboxItem.SCHEMA.itemToMap(delivery, true))
                         .conditionExpression("attribute_not_exists(pk)").build()).build(),
-                audit.put(event, ownerId)),
-                failed -> ApiException.notFound("OWNER_NOT_FOUND", "Merchant '" + ownerId + "' left group '" + groupId
+                audit.put(event, ownerId),
+                statuses.received(new PushStatusService.Parties(messageId, groupId, type, partnerId, partnerCloudId, ownerId,
+                        null, owner.getHomeCloudId()), now, true, false)),
+                failed -> failed == 3 ? ApiException.conflict("MESSAGE_EXISTS", "Message '" + messageId + "' was delivered already.")
+                        : ApiException.notFound("OWNER_NOT_FOUND", "Merchant '" + ownerId + "' left group '" + groupId
                         + "' while the document was on its way; nothing was delivered."));
         return new ExchangeService.Pushed(messageId);
     }

@@ -81,6 +81,16 @@ public final class DynamoDbLocal {
         return clientOf(endpoint(), interceptors);
     }
 
+    /** The streams API of the shared server, with the real SDK client. */
+    public static software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streamsClient() {
+        return software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.builder().build())
+                .build();
+    }
+
     private static DynamoDbClient clientOf(URI endpoint, ExecutionInterceptor... interceptors) {
         return DynamoDbClient.builder()
                 .endpointOverride(endpoint)
