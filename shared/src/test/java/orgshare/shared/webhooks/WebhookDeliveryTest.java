@@ -50,6 +50,8 @@ class WebhookDeliveryTest {
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger answer = new AtomicInteger(200);
+    private final AtomicInteger delayMillis = new AtomicInteger(0);
+    private final java.util.concurrent.atomic.AtomicReference<String> redirectTo = new java.util.concurrent.atomic.AtomicReference<>();
     private HttpServer receiver;
     private Orgshare app;
     private WebhookService webhooks;
@@ -65,12 +67,21 @@ class WebhookDeliveryTest {
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/hook", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (redirectTo.get() != null) {
+                exchange.getResponseHeaders().set("location", redirectTo.get());
+            }
             received.add(new Received(exchange.getRequestHeaders().getFirst("webhook-id"),
                     exchange.getRequestHeaders().getFirst("webhook-timestamp"),
                     exchange.getRequestHeaders().getFirst("webhook-signature"), new String(body, StandardCharsets.UTF_8)));
+            try {
+                Thread.sleep(delayMillis.get());
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+            }
             exchange.sendResponseHeaders(answer.get(), -1);
             exchange.close();
         });
+        receiver.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         receiver.start();
         app = DynamoDbLocal.newApp(DynamoDbLocal.client(), Map.of(Orgshare.ENV_ALLOW_LOOPBACK_WEBHOOKS, "true"));
         webhooks = app.webhooks();
@@ -192,6 +203,42 @@ class WebhookDeliveryTest {
         assertEquals("FAILED", delivery(creator.merchantId()).get("status").s());
         assertEquals(0, deliverer.retryDue(() -> true).retrying());
         assertTrue(Integer.parseInt(delivery(creator.merchantId()).get("attempts").n()) >= 8, gaps.toString());
+    }
+
+    @Test
+    void aSlowReceiverIsWaitedForAtMostFiveSecondsAndARedirectIsNeverFollowed() {
+        String g = app.groups().create(creator, new GroupService.CreateGroup("Net")).groupId();
+        // slow but within the bound: delivered
+        delayMillis.set(1_500);
+        app.memberships().invite(creator, g, new MembershipService.InviteMember(member.merchantId()));
+        assertEquals(1, deliverWhatTheStreamHolds().delivered());
+
+        // slower than the bound: given up after 5 s, asked again later with the same webhook-id
+        delayMillis.set(7_000);
+        app.memberships().join(member, g);
+        long started = System.nanoTime();
+        assertEquals(1, deliverWhatTheStreamHolds().retrying());
+        long waited = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertTrue(waited >= 4_500 && waited < 6_900, "bounded by the 5 s timeout: waited " + waited + " ms");
+        assertEquals("TIMEOUT", delivery(creator.merchantId()).get("lastResult").s());
+        String id = received.get(received.size() - 1).id();
+
+        // a redirect, to the cloud metadata address: not followed, a failure like any other answer that is not 2xx
+        delayMillis.set(0);
+        answer.set(302);
+        redirectTo.set("http://169.254.169.254/latest/meta-data/iam/security-credentials/");
+        clock.advance(Duration.ofSeconds(7));
+        int before = received.size();
+        assertEquals(1, deliverer.retryDue(() -> true).retrying());
+        assertEquals(before + 1, received.size(), "one request, to the receiver only");
+        assertEquals("302", delivery(creator.merchantId()).get("lastResult").s());
+
+        answer.set(200);
+        redirectTo.set(null);
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(1, deliverer.retryDue(() -> true).delivered());
+        List<String> ids = received.subList(before - 1, received.size()).stream().map(Received::id).toList();
+        assertEquals(List.of(id, id, id), ids, "the same webhook-id on every attempt");
     }
 
     private Map<String, AttributeValue> delivery(String merchantId) {
