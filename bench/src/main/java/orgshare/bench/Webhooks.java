@@ -29,7 +29,7 @@ final class Webhooks {
     }
 
     static Section run(Db db, Path template, Settings settings) {
-        Section section = new Section("6. Webhooks", settings.command("webhooks"));
+        Section section = new Section("7. Webhooks", settings.command("webhooks"));
         AtomicInteger received = new AtomicInteger();
         HttpServer receiver = receiver(received);
         try {
