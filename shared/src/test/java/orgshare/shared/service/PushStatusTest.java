@@ -83,6 +83,20 @@ class PushStatusTest {
     }
 
     @Test
+    void aPushRetriedWithItsIdempotencyKeyStaysOneMessageWithOneStatus() {
+        String first = app.exchange().push(sender, groupId, owner.merchantId(), "po", "{\"n\":7}", "po-7-retry-safe").messageId();
+        String again = app.exchange().push(sender, groupId, owner.merchantId(), "po", "{\"n\":7}", "po-7-retry-safe").messageId();
+        assertEquals(first, again, "the retry answers the first push");
+        assertEquals(1, app.inbox().list(owner, null, null, null).items().size(), "one message in the inbox");
+        ack(owner, first, "REJECTED", "duplicate order");
+        assertEquals("REJECTED", app.pushStatuses().get(sender, again).status());
+        String third = app.exchange().push(sender, groupId, owner.merchantId(), "po", "{\"n\":7}", "po-7-retry-safe").messageId();
+        assertEquals(first, third, "even after its acknowledgement");
+        assertEquals(1, app.inbox().list(owner, null, null, null).items().size());
+        assertEquals("REJECTED", app.pushStatuses().get(sender, third).status(), "one status");
+    }
+
+    @Test
     void ofConcurrentAcknowledgementsOneWins() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
