@@ -1,18 +1,17 @@
 package orgshare.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import orgshare.local.ReadmeWalkThrough.Runner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +24,6 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The README's federation walk-through works as written: its two runner blocks start two start-api processes (the
@@ -34,45 +32,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  * its comments promise. bash's trace ({@code -x}) says which call each answer belongs to.
  */
 class FederationWalkThroughTest {
-    private static final Path README = Path.of("../README.md");
-    /** Where ./run-local runs from (it changes to its own folder), so template.yaml is found as it finds it. */
-    private static final Path PROJECT = Path.of("..");
     private static final String SECTION = "## Federation: one group across two deployments";
     private static final String WALK_FIRST_LINE = "# federation walk-through: deployment A on port 3000, deployment B on port 3001";
-    private static final Pattern BLOCK = Pattern.compile("(?ms)^```\\n(.*?)^```$");
-    private static final Pattern EXPORT = Pattern.compile("export (\\w+)=(\\S+)");
-    private static final String RUN_LOCAL = "./run-local ";
-    /** A top-level call of the block's {@code api} helper, as {@code bash -x} prints it (nested levels print {@code ++}). */
-    private static final Pattern CURL = Pattern.compile("^\\+ curl -s -X (\\S+) (\\S+) ");
     private static final Pattern BEARER = Pattern.compile("Authorization: Bearer ([^'\\s]+)");
     private static final Pattern BODY = Pattern.compile("(?s) -d '(\\{.*})'");
-    private static final Pattern ASSIGNMENT = Pattern.compile("^\\+ (\\w+)=(\\S*)$");
     /** What {@code api} prints: the body, a space, the HTTP status. */
     private static final Pattern ANSWER = Pattern.compile("^(.*) (\\d{3})$");
-
-    private final List<Process> processes = new ArrayList<>();
-
-    /** A runner block: what it exports, and the options it gives ./run-local (which passes them to start-api). */
-    private record Runner(Map<String, String> environment, List<String> options) {
-        String option(String name) {
-            int at = options.indexOf(name);
-            assertTrue(at >= 0 && at + 1 < options.size(), "the runner block gives " + name + ": " + options);
-            return options.get(at + 1);
-        }
-
-        /** The same runner with {@code name}'s value replaced. */
-        Runner with(String name, String value) {
-            option(name);
-            List<String> changed = new ArrayList<>(options);
-            changed.set(changed.indexOf(name) + 1, value);
-            return new Runner(environment, changed);
-        }
-    }
 
     /** One call of the block's {@code api} helper, as bash traced it, and the answer it printed. */
     private record Call(int index, String method, String url, String key, String trace, int status, String body) {
         JsonNode json() {
-            return parse(body);
+            return ReadmeWalkThrough.json(body);
         }
 
         @Override
@@ -81,32 +51,29 @@ class FederationWalkThroughTest {
         }
     }
 
+    private final ReadmeWalkThrough walkThrough = new ReadmeWalkThrough();
+
     @AfterEach
     void stopTheProcesses() throws InterruptedException {
-        processes.forEach(Process::destroy);
-        for (Process process : processes) {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        walkThrough.stop();
     }
 
     @Test
     void theReadmesFederationWalkThroughWorksAsWritten(@TempDir Path dir) throws Exception {
-        List<String> blocks = blocks(section(Files.readString(README)));
-        List<Runner> runners = blocks.stream().filter(b -> b.contains(RUN_LOCAL)).map(FederationWalkThroughTest::runner).toList();
+        List<String> blocks = ReadmeWalkThrough.blocks(ReadmeWalkThrough.section(SECTION));
+        List<Runner> runners = blocks.stream().filter(b -> b.contains(ReadmeWalkThrough.RUN_LOCAL + " "))
+                .map(ReadmeWalkThrough::runner).toList();
         assertEquals(2, runners.size(), "two runner blocks, side by side");
-        List<String> walks = blocks.stream().filter(b -> b.startsWith(WALK_FIRST_LINE + "\n")).toList();
-        assertEquals(1, walks.size(), "one block starts with '" + WALK_FIRST_LINE + "'");
 
         List<Process> started = new ArrayList<>();
         for (int i = 0; i < runners.size(); i++) {
-            started.add(start(runners.get(i), dir.resolve("data-" + i), dir.resolve("runner-" + i + ".log")));
+            Runner runner = runners.get(i).with("--port", "0").with("--data", dir.resolve("data-" + i).toString());
+            started.add(walkThrough.startApi(runner.environment(), runner.options(), dir.resolve("runner-" + i + ".log")));
         }
-        String script = walks.get(0);
+        String script = ReadmeWalkThrough.markedBlock(blocks, WALK_FIRST_LINE);
         Map<String, String> urls = new HashMap<>();
         for (int i = 0; i < runners.size(); i++) {
-            URI uri = awaitReady(started.get(i), dir.resolve("runner-" + i + ".log"));
+            URI uri = ReadmeWalkThrough.awaitReady(started.get(i), dir.resolve("runner-" + i + ".log"));
             String port = runners.get(i).option("--port");
             Matcher line = Pattern.compile("(?m)^(\\w+)=http://127\\.0\\.0\\.1:" + port + "$").matcher(script);
             List<String> names = line.results().map(m -> m.group(1)).toList();
@@ -119,14 +86,15 @@ class FederationWalkThroughTest {
         }
 
         Path transcript = dir.resolve("transcript.txt");
-        boolean ranThrough = runWithBash(script, dir, transcript);
+        Process bash = walkThrough.bash(script, dir, transcript);
+        boolean ranThrough = bash.waitFor(90, TimeUnit.SECONDS) && bash.exitValue() == 0;
         List<String> lines = Files.readAllLines(transcript, StandardCharsets.UTF_8);
         StringBuilder what = new StringBuilder("\n--- the walk-through, traced:\n").append(String.join("\n", lines));
         for (int i = 0; i < runners.size(); i++) {
             what.append("\n--- runner ").append(i).append(":\n").append(Files.readString(dir.resolve("runner-" + i + ".log")));
         }
         assertTrue(ranThrough, "the walk-through runs through with bash -e within 90 s" + what);
-        Map<String, String> vars = assignments(lines);
+        Map<String, String> vars = ReadmeWalkThrough.assignments(lines);
         List<Call> calls = calls(lines);
         assertWalkThrough(urls.get("A"), urls.get("B"), vars, calls, what.toString());
     }
@@ -185,7 +153,7 @@ class FederationWalkThroughTest {
         for (Call stored : all(calls, "PUT", null, supplierKey)) {
             Matcher body = BODY.matcher(stored.trace());
             if (stored.url().startsWith(a + "/records/stock/") && body.find()) {
-                storedFields.addAll(fieldNames(parse(body.group(1))));
+                storedFields.addAll(fieldNames(ReadmeWalkThrough.json(body.group(1))));
             }
         }
         assertTrue(storedFields.size() > 2 && storedFields.containsAll(Set.of("sku", "level")), storedFields + what);
@@ -234,110 +202,14 @@ class FederationWalkThroughTest {
         assertTrue(groupIn(last, group) == null, "B no longer lists the group once A's schedule told it" + what);
     }
 
-    private static String section(String readme) {
-        int start = readme.indexOf("\n" + SECTION + "\n");
-        assertTrue(start >= 0, "the README has the section '" + SECTION + "'");
-        assertEquals(start, readme.lastIndexOf("\n" + SECTION + "\n"), "once");
-        int end = readme.indexOf("\n## ", start + 1);
-        return readme.substring(start, end < 0 ? readme.length() : end);
-    }
-
-    private static List<String> blocks(String section) {
-        List<String> blocks = new ArrayList<>();
-        Matcher m = BLOCK.matcher(section);
-        while (m.find()) {
-            blocks.add(m.group(1));
-        }
-        return blocks;
-    }
-
-    /** A runner block holds comments, exports and one ./run-local line, nothing a user would run besides. */
-    private static Runner runner(String block) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        List<String> options = null;
-        for (String line : block.split("\n")) {
-            String stripped = line.strip();
-            Matcher export = EXPORT.matcher(stripped);
-            if (stripped.isEmpty() || stripped.startsWith("#")) {
-                continue;
-            } else if (export.matches()) {
-                environment.put(export.group(1), export.group(2));
-            } else if (stripped.startsWith(RUN_LOCAL) && options == null) {
-                options = List.of(stripped.substring(RUN_LOCAL.length()).strip().split(" +"));
-            } else {
-                fail("a runner block holds exports and one ./run-local line, not: " + line);
-            }
-        }
-        assertTrue(options != null, "a runner block has a ./run-local line:\n" + block);
-        return new Runner(environment, options);
-    }
-
-    /** start-api with the block's options and environment, on a port the system picks and in {@code data}. */
-    private Process start(Runner runner, Path data, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "start-api"));
-        command.addAll(runner.with("--port", "0").with("--data", data.toString()).options());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().remove(OperatorKey.ENVIRONMENT_VARIABLE);
-        builder.environment().remove(LocalSecrets.FEDERATION_KEY_VARIABLE);
-        builder.environment().putAll(runner.environment());
-        Process process = builder.start();
-        processes.add(process);
-        return process;
-    }
-
-    private static URI awaitReady(Process process, Path log) throws IOException, InterruptedException {
-        Pattern ready = Pattern.compile(Pattern.quote(Main.READY) + "(\\S+)");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Matcher m = ready.matcher(Files.readString(log, StandardCharsets.UTF_8));
-            if (m.find()) {
-                return URI.create(m.group(1));
-            }
-            if (!process.isAlive()) {
-                fail("start-api ended without a ready line:\n" + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("start-api not ready within 60 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
-    }
-
-    /** Whether the script ran through, with bash -e -x (the trace goes to the transcript with the output). */
-    private boolean runWithBash(String script, Path dir, Path transcript) throws IOException, InterruptedException {
-        Path file = dir.resolve("walk-through.sh");
-        Files.writeString(file, script);
-        ProcessBuilder builder = new ProcessBuilder("bash", "-e", "-x", file.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(transcript.toFile());
-        builder.environment().remove(OperatorKey.ENVIRONMENT_VARIABLE);
-        Process bash = builder.start();
-        processes.add(bash);
-        return bash.waitFor(90, TimeUnit.SECONDS) && bash.exitValue() == 0;
-    }
-
-    /** The shell variables the walk-through set at its top level, as traced: the last value of each. */
-    private static Map<String, String> assignments(List<String> lines) {
-        Map<String, String> vars = new HashMap<>();
-        for (String line : lines) {
-            Matcher m = ASSIGNMENT.matcher(line);
-            if (m.matches()) {
-                vars.put(m.group(1), m.group(2));
-            }
-        }
-        return vars;
-    }
-
     /**
      * The api calls whose answers were printed, in order. A call's answer is the last line before the next trace line;
      * the lines between are the rest of a request body that spans lines.
      */
     private static List<Call> calls(List<String> lines) {
         List<Call> calls = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            Matcher curl = CURL.matcher(lines.get(i));
-            if (!curl.find()) {
-                continue;
-            }
+        for (ReadmeWalkThrough.Curl curl : ReadmeWalkThrough.curls(lines)) {
+            int i = curl.line();
             StringBuilder trace = new StringBuilder(lines.get(i));
             int next = i + 1;
             while (next < lines.size() && !lines.get(next).startsWith("+")) {
@@ -350,7 +222,7 @@ class FederationWalkThroughTest {
             Matcher answer = ANSWER.matcher(lines.get(next - 1));
             assertTrue(answer.matches(), "api prints the body and the status: " + lines.get(next - 1));
             Matcher bearer = BEARER.matcher(trace);
-            calls.add(new Call(calls.size(), curl.group(1), curl.group(2), bearer.find() ? bearer.group(1) : null,
+            calls.add(new Call(calls.size(), curl.method(), curl.url(), bearer.find() ? bearer.group(1) : null,
                     trace.toString(), Integer.parseInt(answer.group(2)), answer.group(1).strip()));
         }
         return calls;
@@ -395,14 +267,6 @@ class FederationWalkThroughTest {
             }
         }
         return false;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return EventJson.mapper().readTree(json);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + json, e);
-        }
     }
 
     private static Set<String> fieldNames(JsonNode body) {
