@@ -8,15 +8,21 @@ import orgshare.local.FunctionInvoker.FunctionFailedException;
 import orgshare.local.TemplateModel.HttpRoute;
 import orgshare.shared.Orgshare;
 import orgshare.shared.federation.FederationKey;
+import orgshare.shared.httpsig.Ed25519;
+import orgshare.shared.receipts.Receipts;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +47,8 @@ public final class Main {
             "invoke", Set.of("event", "data", "template", "ids", "bearer"),
             "start-api", Set.of("port", "host", "data", "template", "schedule-every", "dynamodb-port", "allow-loopback-webhooks"),
             "operator-key", Set.of(),
-            "federation-key", Set.of());
+            "federation-key", Set.of(),
+            "verify-receipt", Set.of("identity"));
 
     static final String USAGE = """
             Usage:
@@ -51,6 +58,7 @@ public final class Main {
                   [--ids ID,...] [--bearer KEY] [--template template.yaml]
               java -jar local/target/orgshare-local.jar operator-key
               java -jar local/target/orgshare-local.jar federation-key
+              java -jar local/target/orgshare-local.jar verify-receipt <receipt.json> --identity <URL or file>
               java -jar local/target/orgshare-local.jar --help
 
               --port N              the API's port (default 3000)
@@ -68,6 +76,8 @@ public final class Main {
                                     that later sample events can name them
               --bearer KEY          the API key the event presents (its authorization header): the merchant's own key,
                                     where the function checks it (a key rotation replaces the key presented)
+              --identity URL|FILE   verify-receipt: the signing deployment's GET /federation/identity (its URL, or a file
+                                    holding that answer); exit 0 when the receipt verifies, 1 when it does not
               ORGSHARE_OPERATOR_KEY the operator's API key; when unset, one is made and printed (kept in --data DIR)
             """;
 
@@ -105,6 +115,7 @@ public final class Main {
                 case "invoke" -> invoke(line);
                 case "start-api" -> startApi(line);
                 case "federation-key" -> federationKey(line);
+                case "verify-receipt" -> verifyReceipt(line);
                 default -> operatorKey(line);
             };
         } catch (UsageException e) {
@@ -256,6 +267,65 @@ public final class Main {
         out.println("Fingerprint: " + key.fingerprint() + "   (what the operators of peer clouds register)");
         out.println("Use it locally with " + LocalSecrets.FEDERATION_KEY_VARIABLE + "=<secret>; deployed, the stack makes its own.");
         return EXIT_OK;
+    }
+
+    /** Checks a deletion receipt offline against the signing deployment's published identity. */
+    private int verifyReceipt(CommandLine line) {
+        if (line.positionals().size() != 1) {
+            throw new UsageException("verify-receipt takes one receipt file.");
+        }
+        String identityAt = line.option("identity", null);
+        if (identityAt == null) {
+            throw new UsageException("verify-receipt needs --identity <URL or file> of the deployment that signed it.");
+        }
+        Receipts.SignedReceipt receipt;
+        JsonNode identity;
+        try {
+            receipt = EventJson.mapper().readValue(Files.readString(Path.of(line.positionals().get(0))), Receipts.SignedReceipt.class);
+            identity = EventJson.mapper().readTree(identityAt.startsWith("http://") || identityAt.startsWith("https://")
+                    ? fetchIdentity(identityAt) : Files.readString(Path.of(identityAt)));
+        } catch (IOException e) {
+            throw new LocalRunnerException("Cannot read the receipt or the identity: " + e.getMessage(), e);
+        }
+        String publicKey = identity.path("publicKey").asText("");
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(publicKey);
+        } catch (IllegalArgumentException e) {
+            raw = new byte[0];
+        }
+        if (raw.length != 32 || !Ed25519.fingerprint(raw).equals(identity.path("fingerprint").asText())) {
+            err.println("The identity is not one: its publicKey and fingerprint do not match.");
+            return 1;
+        }
+        if (!Receipts.verify(receipt, raw)) {
+            err.println("NOT verified: the receipt was changed, or " + identityAt + " did not sign it.");
+            return 1;
+        }
+        Receipts.Receipt r = receipt.receipt();
+        out.println("Verified: receipt " + r.receiptId() + " (" + r.kind() + ", group " + r.groupId()
+                + (r.merchantId() == null ? "" : ", merchant " + r.merchantId()) + ", completed " + r.completedAt()
+                + ") signed by " + receipt.fingerprint());
+        return EXIT_OK;
+    }
+
+    private static String fetchIdentity(String url) throws IOException {
+        URI uri = URI.create(url);
+        if (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")) {
+            uri = URI.create(url.replaceAll("/$", "") + "/federation/identity");
+        }
+        try {
+            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .followRedirects(HttpClient.Redirect.NEVER).build()
+                    .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException(uri + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     private void printBanner(Session session, LocalApi api, LocalScheduler scheduler, LocalStreamPoller stream, URI dynamoEndpoint) {
