@@ -70,20 +70,22 @@ public final class Forwarder {
         String target = rawPath + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
         FederationClient.Reply reply = client.call(home, method, target,
                 FederationEndpoint.merchant(me, caller.cloudId()), body, headers, client.answerTimeout());
-        boolean json = reply.body().isEmpty() ? reply.status() == 204 : tree(reply.body()) != null;
+        JsonNode answer = tree(reply.body());
+        boolean json = reply.body().isEmpty() ? reply.status() == 204 : answer != null;
         if (!json || reply.status() < 200 || (reply.status() >= 500 && reply.status() != 503 && reply.status() != 504)) {
             throw new ApiException(503, "PEER_UNAVAILABLE", "Cloud '" + home + "', the group's home, answered "
                     + reply.status() + (json ? "" : " without a JSON body") + ". Retry later.");
         }
-        follow(me, groupId, home, method, rawPath, reply);
+        follow(me, groupId, home, method, rawPath, reply, answer);
         return Optional.of(reply);
     }
 
-    /** What the home's answer means here: the pointer's state, and the merchant's own audit event. */
-    private void follow(String me, String groupId, String home, String method, String rawPath, FederationClient.Reply reply) {
-        String path = rawPath;
+    /** What the home's answer ({@code answer}: its body, read once) means here: the pointer's state, the merchant's audit event. */
+    private void follow(String me, String groupId, String home, String method, String path, FederationClient.Reply reply,
+                        JsonNode answer) {
         if (!reply.ok()) {
-            String code = errorCode(reply.body());
+            JsonNode error = answer == null ? null : answer.path("error").get("code");
+            String code = error == null ? null : error.asText();
             if ("GET".equals(method) && GROUP.matcher(path).matches()
                     && ((reply.status() == 404 && "GROUP_NOT_FOUND".equals(code)) || reply.status() == 410)) {
                 // reading the group is how a member learns it is gone: the home no longer knows this membership
@@ -98,7 +100,6 @@ public final class Forwarder {
         } else if ("DELETE".equals(method) && member.matches() && (member.group(1).equals("me") || member.group(1).equals(me))) {
             pointers.drop(groupId, me, home);
         } else if (exchange.matches() && ("GET".equals(method) || "POST".equals(method))) {
-            JsonNode answer = tree(reply.body());
             AuditItem event = AuditItem.create(ids.get(), Timestamps.now(clock),
                     "GET".equals(method) ? AuditItem.PULL : AuditItem.PUSH, groupId, me);
             event.setOwnerId(exchange.group(1));
@@ -116,12 +117,6 @@ public final class Forwarder {
             }
             audit.write(event, me);
         }
-    }
-
-    private static String errorCode(String body) {
-        JsonNode tree = tree(body);
-        JsonNode code = tree == null ? null : tree.path("error").get("code");
-        return code == null ? null : code.asText();
     }
 
     private static JsonNode tree(String body) {

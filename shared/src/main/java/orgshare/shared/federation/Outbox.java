@@ -3,6 +3,7 @@ package orgshare.shared.federation;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.ids.Digests;
 import orgshare.shared.json.Json;
 import orgshare.shared.time.Timestamps;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -10,15 +11,11 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -185,11 +182,6 @@ public final class Outbox {
     }
 
     private static String id(String identity) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(identity, 16);
     }
 }

@@ -1,11 +1,9 @@
 package orgshare.shared.service;
 
+import orgshare.shared.ids.Digests;
 import orgshare.shared.ids.Ids;
 import orgshare.shared.model.MemberItem;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Link IDs: derived, not stored, so a group of N members needs no N² items. The same for both sides (the pair is
@@ -21,11 +19,6 @@ public final class Links {
         String material = "link\n" + groupId
                 + "\n" + first.getMerchantId() + ":" + first.getMembershipId()
                 + "\n" + second.getMerchantId() + ":" + second.getMembershipId();
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-            return Ids.base32(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return Ids.base32(Digests.sha256(material));
     }
 }

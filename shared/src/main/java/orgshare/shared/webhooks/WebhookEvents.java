@@ -1,13 +1,10 @@
 package orgshare.shared.webhooks;
 
+import orgshare.shared.ids.Digests;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +37,7 @@ public final class WebhookEvents {
     public record Pending(String type, Audience audience, Map<String, Object> data, String key, Instant at) {
         /** The webhook-id of this event for one recipient: the same for every retry, and every re-read of the record. */
         public String webhookId(String merchantId) {
-            try {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest((key + "|" + merchantId + "|" + type)
-                        .getBytes(StandardCharsets.UTF_8));
-                return "msg_" + HexFormat.of().formatHex(digest, 0, 16);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return "msg_" + Digests.sha256Hex(key + "|" + merchantId + "|" + type, 16);
         }
     }
 
