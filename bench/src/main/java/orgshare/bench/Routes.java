@@ -60,6 +60,11 @@ final class Routes {
                 Map.of("groupId", w.group), Map.of()));
         on("GET /groups/{groupId}/rules", (w, r) -> World.event(r, w.partner, null, Map.of("groupId", w.group), Map.of()));
         on("GET /groups/{groupId}/providers", (w, r) -> World.event(r, w.partner, null, Map.of("groupId", w.group), Map.of()));
+        // the owner (here the creator) caps a type of its own for the partner: as wide as the rules, so pulls are unchanged
+        on("PATCH /groups/{groupId}/consent", (w, r) -> World.event(r, w.creator, "{\"expectedVersion\":" + w.consentVersion()
+                        + ",\"set\":[{\"partnerId\":\"" + w.partner.merchantId() + "\",\"type\":\"stock-" + w.next()
+                        + "\",\"maxScope\":\"FULL\"}]}", Map.of("groupId", w.group), Map.of()));
+        on("GET /groups/{groupId}/consent", (w, r) -> World.event(r, w.creator, null, Map.of("groupId", w.group), Map.of()));
         on(PULL, (w, r) -> World.event(r, w.partner, null,
                 Map.of("groupId", w.group, "ownerId", w.creator.merchantId(), "type", "order"), Map.of()));
         on(PUSH, (w, r) -> World.event(r, w.partner, "{\"poNumber\":\"N-" + w.next() + "\",\"sku\":\"W-1\",\"quantity\":25}",

@@ -234,6 +234,11 @@ final class World {
         return app.rules().list(creator, group, "1", null).version();
     }
 
+    /** The version of the creator's caps on its own data in the world's group. */
+    long consentVersion() {
+        return app.consent().list(creator, group, null, "1", null).version();
+    }
+
     /** The key of a merchant's item: what GET /merchants/me reads. */
     Map<String, AttributeValue> merchantKey(Caller caller) {
         return OrgTable.keyMap(Keys.merchant(caller.merchantId()), Keys.MERCHANT_SK);

@@ -272,6 +272,12 @@ class AuthorizationMatrixTest {
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_CREATOR, NOT_CREATOR, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/groups/{groupId}/rules", t -> get("/groups/" + t.groupId() + "/rules"),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            // each owner caps its own data (its first batch: version 0); the creator is an owner too
+            row("PATCH", "/groups/{groupId}/consent", t -> send("/groups/" + t.groupId() + "/consent",
+                            "{\"expectedVersion\":0,\"set\":[{\"partnerId\":\"*\",\"type\":\"misc\",\"maxScope\":\"SUMMARY\"}]}"),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            row("GET", "/groups/{groupId}/consent", t -> get("/groups/" + t.groupId() + "/consent"),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/groups/{groupId}/providers", t -> get("/groups/" + t.groupId() + "/providers"),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             // the owner's rule opens its orders (read and push) to ACTIVE (and, before they went, to LEFT and DISSOLVED_MEMBER);

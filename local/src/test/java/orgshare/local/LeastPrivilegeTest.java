@@ -625,6 +625,22 @@ class LeastPrivilegeTest {
         assertEquals(4, call(200, "GET", rules, branch.key(), null).json().get("rules").size());
         refused(404, "GROUP_NOT_FOUND", "GET", rules, outsider.key(), null);
 
+        // the buyer's caps on its own data: a batch (partner checked, version, audit), a stale one, a removal of what
+        // is not there, a removal; read back by the owner (paged) and by the creator, not by another member
+        String consent = "/groups/" + g + "/consent";
+        String caps = "{\"expectedVersion\":0,\"set\":[{\"partnerId\":\"" + supplier.id()
+                + "\",\"type\":\"forecast\",\"maxScope\":\"FIELDS\",\"fields\":[\"week\"]},"
+                + "{\"partnerId\":\"*\",\"type\":\"*\",\"maxScope\":\"FULL\",\"push\":false}]}";
+        assertEquals(1, call(200, "PATCH", consent, buyer.key(), caps).json().get("version").asLong());
+        refused(409, "VERSION_CONFLICT", "PATCH", consent, buyer.key(), caps);
+        refused(404, "CAP_NOT_FOUND", "PATCH", consent, buyer.key(),
+                "{\"expectedVersion\":1,\"remove\":[{\"partnerId\":\"" + branch.id() + "\",\"type\":\"x\"}]}");
+        assertEquals(2, call(200, "PATCH", consent, buyer.key(),
+                "{\"expectedVersion\":1,\"remove\":[{\"partnerId\":\"*\",\"type\":\"*\"}]}").json().get("version").asLong());
+        assertEquals(1, call(200, "GET", consent + "?limit=1", buyer.key(), null).json().get("caps").size());
+        assertEquals(2, call(200, "GET", consent + "?ownerId=" + buyer.id(), supplier.key(), null).json().get("version").asLong());
+        refused(403, "FORBIDDEN", "GET", consent + "?ownerId=" + buyer.id(), branch.key(), null);
+
         // discovery
         String providers = "/groups/" + g + "/providers";
         assertEquals(3, call(200, "GET", providers, buyer.key(), null).json().get("providers").size());
@@ -728,7 +744,8 @@ class LeastPrivilegeTest {
         // the cleanup deletes the departed members' rules (as partner and as owner), then their markers
         JsonNode departures = cleanup();
         assertEquals(2, departures.get("departuresProcessed").asInt(), departures.toString());
-        assertEquals(3, departures.get("rulesDeleted").asLong(), "order and purchase-order (buyer as partner), forecast (as owner)");
+        assertEquals(4, departures.get("rulesDeleted").asLong(),
+                "order and purchase-order (buyer as partner), forecast (as owner), and the buyer's cap on forecast");
 
         // the buyer comes back, then the creator dissolves: the partition goes at once, the group item at cleanup
         call(201, "POST", members, supplier.key(), member(buyer.id()));
@@ -862,6 +879,12 @@ class LeastPrivilegeTest {
                     + rule(owner.id(), creator.id(), "order", "FULL", ",\"push\":true") + "]}");
             forwarded(200, "GET", uRules, member.key(), null);
             forwarded(200, "GET", "/groups/" + u + "/providers", member.key(), null);
+            // an owner here caps its data at the home through its own deployment
+            String uConsent = "/groups/" + u + "/consent";
+            forwarded(200, "PATCH", uConsent, owner.key(), "{\"expectedVersion\":0,\"set\":[{\"partnerId\":\"*\","
+                    + "\"type\":\"order\",\"maxScope\":\"FULL\"}]}");
+            assertEquals(1, forwarded(200, "GET", uConsent, owner.key(), null).json().get("caps").size());
+
             String uExchange = "/groups/" + u + "/exchange/";
             assertEquals(1, forwarded(200, "GET", uExchange + creator.id() + "/invoice", member.key(), null).json().get("records").size());
             forwarded(202, "POST", uExchange + creator.id() + "/invoice", member.key(), "{\"note\":\"paid\"}");

@@ -79,6 +79,9 @@ class RoundTripsTest {
         EXPECTED.put("PATCH /groups/{groupId}/rules", List.of("BatchGetItem", "TransactWriteItems"));
         EXPECTED.put("GET /groups/{groupId}/rules", List.of("BatchGetItem", "Query", "BatchGetItem"));
         EXPECTED.put("GET /groups/{groupId}/providers", List.of("BatchGetItem", "Query", "Query", "BatchGetItem"));
+        // the owner's caps: one consistent read (group, owner, the partners its caps name), one transaction
+        EXPECTED.put("PATCH /groups/{groupId}/consent", List.of("BatchGetItem", "TransactWriteItems"));
+        EXPECTED.put("GET /groups/{groupId}/consent", List.of("BatchGetItem", "Query", "BatchGetItem"));
         // authorize, one page, the audit events (both logs in one transaction)
         EXPECTED.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "Query", "TransactWriteItems"));
         EXPECTED.put("POST /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "TransactWriteItems"));
@@ -159,6 +162,10 @@ class RoundTripsTest {
         measured.put("ANY /federation/v1/{proxy+}", new ArrayList<>(CALLS.calls()));
         measured.put("GET /groups/{groupId}/rules", measure("GET", "/groups/" + g + "/rules", buyer.key(), null));
         measured.put("GET /groups/{groupId}/providers", measure("GET", "/groups/" + g + "/providers", buyer.key(), null));
+        // the supplier caps its orders for the buyer (as wide as the rule: the pull below reads the cap and is unchanged)
+        measured.put("PATCH /groups/{groupId}/consent", measure("PATCH", "/groups/" + g + "/consent", supplier.key(),
+                "{\"expectedVersion\":0,\"set\":[{\"partnerId\":\"" + buyer.id() + "\",\"type\":\"order\",\"maxScope\":\"FULL\"}]}"));
+        measured.put("GET /groups/{groupId}/consent", measure("GET", "/groups/" + g + "/consent", supplier.key(), null));
         measured.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", measure("GET", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), null));
         measured.put("POST /groups/{groupId}/exchange/{ownerId}/{type}", measure("POST", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), "{\"po\":1}"));
         String pushed = call("POST", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), "{\"po\":2}")
@@ -211,7 +218,7 @@ class RoundTripsTest {
         }
         assertEquals("BatchGetItem", small.get("GET /groups/{groupId}/exchange/{ownerId}/{type}").get(0), "pull authorization is one BatchGetItem");
         for (String route : List.of("PUT /groups/{groupId}/members/me", "DELETE /groups/{groupId}/members/{merchantId}",
-                "DELETE /groups/{groupId}", "PATCH /groups/{groupId}/rules")) {
+                "DELETE /groups/{groupId}", "PATCH /groups/{groupId}/rules", "PATCH /groups/{groupId}/consent")) {
             assertTrue(small.get(route).size() <= 2, route + " takes at most 2 round trips: " + small.get(route));
         }
     }

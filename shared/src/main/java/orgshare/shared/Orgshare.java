@@ -31,6 +31,7 @@ import orgshare.shared.service.MerchantService;
 import orgshare.shared.service.PeerExchange;
 import orgshare.shared.service.PushStatusService;
 import orgshare.shared.service.RecordService;
+import orgshare.shared.service.ConsentService;
 import orgshare.shared.service.RuleService;
 import orgshare.shared.webhooks.WebhookDeliverer;
 import orgshare.shared.webhooks.WebhookService;
@@ -75,6 +76,7 @@ public final class Orgshare {
     private final CleanupService cleanup;
     private final RecordService records;
     private final RuleService rules;
+    private final ConsentService consent;
     private final AuditService audit;
     private final ExchangeService exchange;
     private final InboxService inbox;
@@ -118,6 +120,7 @@ public final class Orgshare {
         this.cleanup = new CleanupService(table, purger, outbox);
         this.records = new RecordService(table, clock, idempotency, cursors);
         this.rules = new RuleService(table, groups, audit, outbox, clock, ids, cursors);
+        this.consent = new ConsentService(table, groups, rules, audit, outbox, clock, ids, cursors);
         this.pushStatuses = new PushStatusService(table, outbox, clock);
         this.peerExchange = new PeerExchange(table, records, audit, pointers, federationClient, pushStatuses, clock, ids);
         this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency, peerExchange, pushStatuses);
@@ -207,6 +210,10 @@ public final class Orgshare {
 
     public RuleService rules() {
         return rules;
+    }
+
+    public ConsentService consent() {
+        return consent;
     }
 
     public AuditService audit() {

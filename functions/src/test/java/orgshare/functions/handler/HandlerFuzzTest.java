@@ -455,6 +455,22 @@ class HandlerFuzzTest {
                     caller = chance(0.8) ? w.a : caller;
                     body = rulesBody();
                 }
+                case "PATCH /groups/{groupId}/consent" -> {
+                    ObjectNode consent = NODES.objectNode().put("expectedVersion", chance(0.7) ? 0 : rnd.nextInt(4));
+                    ObjectNode cap = consent.putArray(pick("set", "remove", "replace")).addObject();
+                    cap.put("partnerId", pick("*", w.b.merchantId(), caller == null ? "x" : String.valueOf(caller.merchantId()), "nope"));
+                    cap.put("type", pick("*", "order", "", "#"));
+                    if (chance(0.8)) {
+                        cap.put("maxScope", pick("NONE", "SUMMARY", "FIELDS", "FULL", "ALL"));
+                    }
+                    if (chance(0.3)) {
+                        cap.putArray("fields").add(pick("total", "", "a.b"));
+                    }
+                    if (chance(0.3)) {
+                        cap.put("push", chance(0.5));
+                    }
+                    body = consent;
+                }
                 case "PUT /records/{type}/{recordId}" -> body = recordBody();
                 case "PUT /merchants/me/webhook" -> {
                     ObjectNode webhook = obj("url", pick("https://93.184.216.34/hook", "http://93.184.216.34/hook",
@@ -1502,6 +1518,7 @@ class HandlerFuzzTest {
                 case "PUT /records/{type}/{recordId}" -> r.body(j("{'buyerId':'" + b + "','total':10}"));
                 case "PATCH /groups/{groupId}/rules" -> r.body(j("{'expectedVersion':" + w.rulesVersion
                         + ",'set':[{'ownerId':'" + a + "','partnerId':'*','type':'catalog','scope':'FULL'}]}"));
+                case "PATCH /groups/{groupId}/consent" -> r.body(j("{'expectedVersion':0,'set':[{'partnerId':'*','type':'catalog','maxScope':'FULL'}]}"));
                 case "GET /groups/{groupId}/providers" -> r.as(w.b);
                 case "PUT /merchants/me/webhook" -> r.body(j("{'url':'https://93.184.216.34/hook','events':['inbox.received']}"));
                 case "POST /inbox/{messageId}/ack" -> r.path("messageId", w.pushedToA).body(j("{'status':'ACCEPTED','reason':'booked'}"));
@@ -1623,6 +1640,7 @@ class HandlerFuzzTest {
                 "GET /groups/{groupId}", List.of("rules", "inbox"),
                 "GET /records/{type}", List.of("rules", "inbox"),
                 "GET /groups/{groupId}/rules", List.of("records", "members"),
+                "GET /groups/{groupId}/consent", List.of("rules", "records"),
                 "GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("rules", "audit"),
                 "GET /inbox", List.of("records", "rules"),
                 "GET /audit", List.of("records", "members"),
@@ -1673,7 +1691,8 @@ class HandlerFuzzTest {
 
         // bodies: typed control-plane bodies
         for (String route : List.of("POST /clouds", "POST /merchants", "POST /groups", "POST /groups/{groupId}/members",
-                "PATCH /groups/{groupId}/rules", "PUT /merchants/me/webhook", "POST /inbox/{messageId}/ack")) {
+                "PATCH /groups/{groupId}/rules", "PATCH /groups/{groupId}/consent", "PUT /merchants/me/webhook",
+                "POST /inbox/{messageId}/ack")) {
             Req base = valid.get(route);
             String ok = base.body();
             String first = firstKey(ok);

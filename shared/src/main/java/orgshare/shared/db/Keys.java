@@ -13,6 +13,8 @@ public final class Keys {
     public static final String GROUP_SK = "GROUP";
     public static final String MEMBER_PREFIX = "MEMBER#";
     public static final String RULE_PREFIX = "RULE#";
+    /** An owner's cap (consent) in its group's partition: {@code CAP#<ownerId>#<partnerId or *>#<type or *>}. */
+    public static final String CAP_PREFIX = "CAP#";
     public static final String GROUP_PREFIX = "GROUP#";
     public static final String MERCHANT_PREFIX = "MERCHANT#";
     public static final String DEPARTED_PREFIX = "DEPARTED#";
@@ -62,6 +64,16 @@ public final class Keys {
         return RULE_PREFIX + ownerId + "#" + partnerId + "#" + type;
     }
 
+    /** The caps one owner set: {@code CAP#<ownerId>#}, so one prefix Query finds them. */
+    public static String capsOfOwner(String ownerId) {
+        return CAP_PREFIX + ownerId + "#";
+    }
+
+    /** A cap's sort key in its group's partition. */
+    public static String cap(String ownerId, String partnerId, String type) {
+        return CAP_PREFIX + ownerId + "#" + partnerId + "#" + type;
+    }
+
     /** One owner's records of one type: a partition of its own, in the table and in gsi1 (by update time). */
     public static String records(String ownerId, String type) {
         return "REC#" + ownerId + "#" + type;
@@ -75,7 +87,10 @@ public final class Keys {
         return "AUDIT#" + merchantId;
     }
 
-    /** gsi1 partition listing the rules that name one partner (or {@code *}) in one group: discovery reads it. */
+    /**
+     * gsi1 partition listing the rules and the caps that name one partner (or {@code *}) in one group (sorted by their
+     * sort keys, {@code CAP#} before {@code RULE#}): discovery reads it in one Query.
+     */
     public static String rulesForPartner(String groupId, String partnerId) {
         return "PARTNER#" + groupId + "#" + partnerId;
     }

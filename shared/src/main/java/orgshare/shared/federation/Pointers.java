@@ -54,6 +54,12 @@ public final class Pointers {
             return new Notice(RULES_CHANGED, groupId, merchantId, event.getEventId(), event.getAt(), event.getActorId(),
                     event.getVersion(), event.getChanges());
         }
+
+        /** An owner on a peer cloud changed its caps through its own deployment: its own log is there. */
+        public static Notice consentChanged(String groupId, String merchantId, AuditItem event) {
+            return new Notice(CONSENT_CHANGED, groupId, merchantId, event.getEventId(), event.getAt(), event.getActorId(),
+                    event.getVersion(), event.getChanges());
+        }
     }
 
     public record Invited(String merchantId, String status) {
@@ -88,6 +94,7 @@ public final class Pointers {
     public static final String DISSOLVED = "DISSOLVED";
     public static final String DEPARTED = "DEPARTED";
     public static final String RULES_CHANGED = "RULES_CHANGED";
+    public static final String CONSENT_CHANGED = "CONSENT_CHANGED";
 
     private final OrgTable table;
     private final AuditService audit;
@@ -173,14 +180,15 @@ public final class Pointers {
             }
             return new Dropped(dropped);
         }
-        if (RULES_CHANGED.equals(kind)) {
+        if (RULES_CHANGED.equals(kind) || CONSENT_CHANGED.equals(kind)) {
             String merchantId = Validate.generatedId("merchantId", notice.merchantId());
             MemberItem pointer = pointer(groupId, merchantId);
             if (pointer == null || !from.peer().cloudIds().contains(pointer.getHomeCloudId())) {
                 return new Dropped(0); // not a member through this home (any more): nothing to log here
             }
             AuditItem event = AuditItem.create(Validate.generatedId("eventId", notice.eventId()),
-                    Timestamps.format(Validate.timestamp("at", Validate.required("at", notice.at()))), AuditItem.RULES_CHANGED, groupId,
+                    Timestamps.format(Validate.timestamp("at", Validate.required("at", notice.at()))),
+                    RULES_CHANGED.equals(kind) ? AuditItem.RULES_CHANGED : AuditItem.CONSENT_CHANGED, groupId,
                     Validate.generatedId("actorId", notice.actorId()));
             event.setVersion(Validate.required("version", notice.version()));
             event.setChanges(Json.encode(Json.decodeTree(Validate.required("changes", notice.changes()))));
@@ -188,7 +196,7 @@ public final class Pointers {
             audit.write(event, merchantId);
             return new Dropped(0);
         }
-        throw ApiException.validation("'kind' is DISSOLVED, DEPARTED or RULES_CHANGED.");
+        throw ApiException.validation("'kind' is DISSOLVED, DEPARTED, RULES_CHANGED or CONSENT_CHANGED.");
     }
 
     /** The caller's pointer to a group whose home is a peer, read consistently, or null (no pointer: not a remote group). */

@@ -12,6 +12,8 @@ public final class AuditItem extends BaseItem {
     public static final String PULL = "PULL";
     public static final String PUSH = "PUSH";
     public static final String RULES_CHANGED = "RULES_CHANGED";
+    /** An owner changed its caps (consent): in the owner's and the creator's logs. */
+    public static final String CONSENT_CHANGED = "CONSENT_CHANGED";
 
     public static final StaticTableSchema<AuditItem> SCHEMA = StaticTableSchema.builder(AuditItem.class)
             .newItemSupplier(AuditItem::new)

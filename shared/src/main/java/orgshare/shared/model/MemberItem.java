@@ -34,6 +34,7 @@ public final class MemberItem extends BaseItem {
             .addAttribute(String.class, a -> a.name("homeCloudId").getter(MemberItem::getHomeCloudId).setter(MemberItem::setHomeCloudId))
             .addAttribute(String.class, a -> a.name("groupName").getter(MemberItem::getGroupName).setter(MemberItem::setGroupName))
             .addAttribute(String.class, a -> a.name("creatorId").getter(MemberItem::getCreatorId).setter(MemberItem::setCreatorId))
+            .addAttribute(Long.class, a -> a.name("consentVersion").getter(MemberItem::getConsentVersion).setter(MemberItem::setConsentVersion))
             .build();
 
     private String groupId;
@@ -53,6 +54,8 @@ public final class MemberItem extends BaseItem {
     private String homeCloudId;
     private String groupName;
     private String creatorId;
+    /** The version of the caps this member set on its own data in the group (none yet: 0); bumped by each batch. */
+    private Long consentVersion;
 
     public static MemberItem create(String groupId, String merchantId, String cloudId, String role, String status,
                                     String membershipId, String at) {
@@ -85,6 +88,28 @@ public final class MemberItem extends BaseItem {
                 .expressionAttributeValues(Map.of(
                         ":active", AttributeValue.fromS(ACTIVE),
                         ":membership", AttributeValue.fromS(membershipId))).build()).build();
+    }
+
+    /**
+     * As {@link #stillActive}, and the owner's caps are still at {@code consentVersion}: an exchange authorized under
+     * caps that changed since does not commit.
+     */
+    public static TransactWriteItem stillConsenting(String tableName, String groupId, String merchantId, String membershipId,
+                                                    long consentVersion) {
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(
+                ":active", AttributeValue.fromS(ACTIVE),
+                ":membership", AttributeValue.fromS(membershipId)));
+        String version = "attribute_not_exists(consentVersion)";
+        if (consentVersion > 0) {
+            version = "consentVersion = :consent";
+            values.put(":consent", AttributeValue.fromN(Long.toString(consentVersion)));
+        }
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
+                .key(Map.of(TableDefinition.PK, AttributeValue.fromS(Keys.group(groupId)),
+                        TableDefinition.SK, AttributeValue.fromS(Keys.member(merchantId))))
+                .conditionExpression("#status = :active AND membershipId = :membership AND " + version)
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(values).build()).build();
     }
 
     /**
@@ -212,5 +237,18 @@ public final class MemberItem extends BaseItem {
 
     public void setJoinedAt(String joinedAt) {
         this.joinedAt = joinedAt;
+    }
+
+    public Long getConsentVersion() {
+        return consentVersion;
+    }
+
+    public void setConsentVersion(Long consentVersion) {
+        this.consentVersion = consentVersion;
+    }
+
+    /** The current consent version: 0 until the member's first batch of caps. */
+    public long consentVersion() {
+        return consentVersion == null ? 0 : consentVersion;
     }
 }

@@ -68,6 +68,18 @@ public final class RuleItem extends BaseItem {
         return item;
     }
 
+    /**
+     * An owner's cap (DESIGN §7): a rule's shape (its scope is the most the owner allows), stored beside the rules
+     * under {@code CAP#}, bound to the memberships it was set for exactly like a rule.
+     */
+    public static RuleItem cap(String groupId, Rule cap, String ownerMembershipId, String partnerMembershipId,
+                               long version, String at) {
+        RuleItem item = create(groupId, cap, ownerMembershipId, partnerMembershipId, version, at);
+        item.setSk(Keys.cap(cap.ownerId(), cap.partnerId(), cap.type()));
+        item.setGsi1sk(item.getSk()); // in the partner's partition of gsi1 with the rules naming it
+        return item;
+    }
+
     public Rule toRule() {
         return new Rule(ownerId, partnerId, type, Scope.valueOf(scope), fields, filter, Boolean.TRUE.equals(push));
     }

@@ -13,6 +13,7 @@ import orgshare.shared.model.GroupItem;
 import orgshare.shared.model.InboxItem;
 import orgshare.shared.model.MemberItem;
 import orgshare.shared.model.RuleItem;
+import orgshare.shared.rules.Grant;
 import orgshare.shared.rules.Resolution;
 import orgshare.shared.rules.Rule;
 import orgshare.shared.rules.RuleResolver;
@@ -32,8 +33,9 @@ import java.util.function.Supplier;
 
 /**
  * Exchange between members: a partner pulls an owner's records as far as the owner's rules allow, or pushes a
- * document into the owner's inbox where a rule allows it. Authorization is one consistent BatchGetItem (the group,
- * both memberships and the four rules that can decide), whatever the size of the group.
+ * document into the owner's inbox where a rule allows it, each as far as the owner's caps leave it. Authorization is
+ * one consistent BatchGetItem (the group, both memberships, the four rules and the four caps that can decide), whatever
+ * the size of the group.
  */
 public final class ExchangeService {
     public record Pushed(String messageId) {
@@ -107,8 +109,8 @@ public final class ExchangeService {
 
     /**
      * Puts a document into the owner's inbox. The delivery, and its audit events, are one transaction conditioned on
-     * what authorized it (group ACTIVE with the same rules version, both memberships unchanged), so no push lands
-     * after a leave, a dissolve or a rule change that would have refused it.
+     * what authorized it (group ACTIVE with the same rules version, both memberships and the owner's caps unchanged),
+     * so no push lands after a leave, a dissolve, a rule change or a cap that would have refused it.
      */
     public Pushed push(Caller caller, String rawGroupId, String rawOwnerId, String rawType, String rawBody) {
         return push(caller, rawGroupId, rawOwnerId, rawType, rawBody, null);
@@ -167,9 +169,10 @@ public final class ExchangeService {
                     .expressionAttributeValues(Map.of(
                             ":active", AttributeValue.fromS(GroupItem.ACTIVE),
                             ":version", AttributeValue.fromN(Long.toString(group.getRulesVersion())))).build()).build());
-            for (MemberItem member : List.of(authorization.partner(), owner)) {
-                actions.add(MemberItem.stillActive(table.name(), groupId, member.getMerchantId(), member.getMembershipId()));
-            }
+            MemberItem partner = authorization.partner();
+            actions.add(MemberItem.stillActive(table.name(), groupId, partner.getMerchantId(), partner.getMembershipId()));
+            // and the owner's caps unchanged: a cap set after this authorization holds for this push too
+            actions.add(MemberItem.stillConsenting(table.name(), groupId, ownerId, owner.getMembershipId(), owner.consentVersion()));
             if (caller.isPeerMerchant()) {
                 delivery.setFromCloudId(callerCloud);
             }
@@ -217,8 +220,8 @@ public final class ExchangeService {
     }
 
     /**
-     * The one consistent read that authorizes an exchange: group, both memberships and the four candidate rules.
-     * A rule bound to an earlier membership of either member is dead and ignored.
+     * The one consistent read that authorizes an exchange: group, both memberships, the four candidate rules and the
+     * owner's four candidate caps. A rule or cap bound to an earlier membership of either member is dead and ignored.
      */
     Authorization authorize(Caller caller, String groupId, String ownerId, String type) {
         String partnerId = caller.merchantId();
@@ -229,11 +232,13 @@ public final class ExchangeService {
         keys.add(OrgTable.keyMap(pk, Keys.member(ownerId)));
         for (String ruleKey : RuleResolver.candidateKeys(ownerId, partnerId, type)) {
             keys.add(OrgTable.keyMap(pk, Keys.RULE_PREFIX + ruleKey));
+            keys.add(OrgTable.keyMap(pk, Keys.CAP_PREFIX + ruleKey));
         }
         GroupItem group = null;
         MemberItem partner = null;
         MemberItem owner = null;
-        List<RuleItem> candidates = new ArrayList<>();
+        List<RuleItem> rules = new ArrayList<>();
+        List<RuleItem> caps = new ArrayList<>();
         for (Map<String, AttributeValue> item : table.batchGetConsistent(keys)) {
             String sk = item.get(TableDefinition.SK).s();
             if (Keys.GROUP_SK.equals(sk)) {
@@ -242,8 +247,10 @@ public final class ExchangeService {
                 partner = MemberItem.SCHEMA.mapToItem(item);
             } else if (sk.equals(Keys.member(ownerId))) {
                 owner = MemberItem.SCHEMA.mapToItem(item);
+            } else if (sk.startsWith(Keys.CAP_PREFIX)) {
+                caps.add(RuleItem.SCHEMA.mapToItem(item));
             } else {
-                candidates.add(RuleItem.SCHEMA.mapToItem(item));
+                rules.add(RuleItem.SCHEMA.mapToItem(item));
             }
         }
         if (group == null || partner == null) {
@@ -261,13 +268,19 @@ public final class ExchangeService {
         if (owner == null || !owner.isActive()) {
             throw ApiException.notFound("OWNER_NOT_FOUND", "Merchant '" + ownerId + "' is not an active member of group '" + groupId + "'.");
         }
+        Grant grant = Grant.decide(live(rules, owner, partner), live(caps, owner, partner), ownerId, partnerId, type);
+        return new Authorization(group, partner, owner, grant.effective());
+    }
+
+    /** The rules (or caps) of {@code items} bound to the owner's and the partner's current memberships. */
+    static List<Rule> live(List<RuleItem> items, MemberItem owner, MemberItem partner) {
         List<Rule> live = new ArrayList<>();
-        for (RuleItem rule : candidates) {
-            if (rule.isBoundTo(owner.getMembershipId(), partner.getMembershipId())) {
-                live.add(rule.toRule());
+        for (RuleItem item : items) {
+            if (item.isBoundTo(owner.getMembershipId(), partner.getMembershipId())) {
+                live.add(item.toRule());
             }
         }
-        return new Authorization(group, partner, owner, RuleResolver.resolve(live, ownerId, partnerId, type));
+        return live;
     }
 
     private static void refuseSelf(String me, String ownerId, String instead) {

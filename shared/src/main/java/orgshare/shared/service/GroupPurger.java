@@ -79,7 +79,7 @@ public final class GroupPurger {
     }
 
     /**
-     * Deletes the rules a departed merchant held in a group, as owner and as partner, unless they belong to a
+     * Deletes the rules and caps a departed merchant held in a group, as owner and as partner, unless they belong to a
      * membership it holds now (it may have re-joined), then the departure marker it was called for.
      */
     public long purgeDeparture(String groupId, String merchantId, String markerSortKey) {
@@ -89,12 +89,15 @@ public final class GroupPurger {
                 : current.get("membershipId").s();
 
         List<Map<String, AttributeValue>> stale = new ArrayList<>();
-        queryAll(QueryRequest.builder().tableName(table.name())
-                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                .expressionAttributeValues(Map.of(
-                        ":pk", AttributeValue.fromS(Keys.group(groupId)),
-                        ":prefix", AttributeValue.fromS(Keys.rulesOfOwner(merchantId))))
-                .consistentRead(true), "ownerMembershipId", currentMembership, stale);
+        // its rules and its caps (consent) as owner; then those naming it as partner (one gsi1 partition holds both)
+        for (String ownPrefix : List.of(Keys.rulesOfOwner(merchantId), Keys.capsOfOwner(merchantId))) {
+            queryAll(QueryRequest.builder().tableName(table.name())
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expressionAttributeValues(Map.of(
+                            ":pk", AttributeValue.fromS(Keys.group(groupId)),
+                            ":prefix", AttributeValue.fromS(ownPrefix)))
+                    .consistentRead(true), "ownerMembershipId", currentMembership, stale);
+        }
         queryAll(QueryRequest.builder().tableName(table.name()).indexName(TableDefinition.GSI1)
                 .keyConditionExpression("gsi1pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.rulesForPartner(groupId, merchantId)))),

@@ -14,9 +14,9 @@ import orgshare.shared.model.AuditItem;
 import orgshare.shared.model.GroupItem;
 import orgshare.shared.model.MemberItem;
 import orgshare.shared.model.RuleItem;
+import orgshare.shared.rules.Grant;
 import orgshare.shared.rules.Resolution;
 import orgshare.shared.rules.Rule;
-import orgshare.shared.rules.RuleResolver;
 import orgshare.shared.rules.Scope;
 import orgshare.shared.time.Timestamps;
 import orgshare.shared.validation.Validate;
@@ -289,37 +289,36 @@ public final class RuleService {
     }
 
     /**
-     * Discovery: what each member opens to the caller, resolved per record type exactly as a pull would resolve it.
-     * Type {@code *} stands for every type no rule names. Reads the rules naming the caller or {@code *} from gsi1
-     * (eventually consistent: a change shows here within moments; a pull always sees it at once).
+     * Discovery: what each member opens to the caller, resolved per record type exactly as a pull would resolve it
+     * (the creator's rule narrowed by the owner's cap). Type {@code *} stands for every type no rule or cap names.
+     * Reads the rules and caps naming the caller or {@code *} from gsi1 (eventually consistent: a change shows here
+     * within moments; a pull always sees it at once).
      */
     public Providers providers(Caller caller, String rawGroupId) {
         String me = caller.requireMerchant();
         String groupId = Validate.generatedId("groupId", rawGroupId);
         GroupService.Membership membership = groups.requireActiveMembership(groupId, me);
 
-        List<RuleItem> candidates = new ArrayList<>();
+        List<RuleItem> ruleItems = new ArrayList<>();
+        List<RuleItem> capItems = new ArrayList<>();
         for (String partner : List.of(me, Rule.ANY)) {
-            table.rules().index(TableDefinition.GSI1).query(QueryEnhancedRequest.builder()
-                            .queryConditional(QueryConditional.keyEqualTo(
-                                    Key.builder().partitionValue(Keys.rulesForPartner(groupId, partner)).build()))
-                            .build())
-                    .forEach(page -> page.items().stream().filter(r -> !r.getOwnerId().equals(me)).forEach(candidates::add));
+            othersNaming(Keys.rulesForPartner(groupId, partner), me, ruleItems, capItems);
         }
-        Map<String, String> memberships = activeMemberships(groupId,
-                candidates.stream().map(RuleItem::getOwnerId).collect(java.util.stream.Collectors.toSet()));
-        Map<String, List<Rule>> liveByOwner = new TreeMap<>();
-        for (RuleItem rule : candidates) {
-            if (rule.isBoundTo(memberships.get(rule.getOwnerId()), membership.member().getMembershipId())) {
-                liveByOwner.computeIfAbsent(rule.getOwnerId(), o -> new ArrayList<>()).add(rule.toRule());
-            }
-        }
+        Set<String> owners = new HashSet<>();
+        ruleItems.forEach(r -> owners.add(r.getOwnerId()));
+        capItems.forEach(c -> owners.add(c.getOwnerId()));
+        Map<String, String> memberships = activeMemberships(groupId, owners);
+        String mine = membership.member().getMembershipId();
+        Map<String, List<Rule>> rulesByOwner = liveByOwner(ruleItems, memberships, mine);
+        Map<String, List<Rule>> capsByOwner = liveByOwner(capItems, memberships, mine);
         List<Provider> providers = new ArrayList<>();
-        liveByOwner.forEach((owner, rules) -> {
+        rulesByOwner.forEach((owner, rules) -> {
+            List<Rule> caps = capsByOwner.getOrDefault(owner, List.of());
             Set<String> types = new TreeSet<>(Comparator.comparing((String t) -> Rule.ANY.equals(t)).thenComparing(t -> t));
             rules.forEach(rule -> types.add(rule.type()));
+            caps.forEach(cap -> types.add(cap.type()));
             for (String type : types) {
-                Resolution resolution = RuleResolver.resolve(rules, owner, me, type);
+                Resolution resolution = Grant.decide(rules, caps, owner, me, type).effective();
                 if (resolution.canRead() || resolution.push()) {
                     providers.add(new Provider(owner, type, resolution.scope().name(),
                             resolution.fields().isEmpty() ? null : resolution.fields(),
@@ -330,8 +329,28 @@ public final class RuleService {
         return new Providers(providers);
     }
 
+    /** The rules and the caps of one gsi1 partition (those naming a partner) owned by others than {@code me}. */
+    private void othersNaming(String partition, String me, List<RuleItem> rules, List<RuleItem> caps) {
+        table.rules().index(TableDefinition.GSI1).query(QueryEnhancedRequest.builder()
+                        .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partition).build()))
+                        .build())
+                .forEach(page -> page.items().stream().filter(r -> !r.getOwnerId().equals(me))
+                        .forEach(item -> (item.getSk().startsWith(Keys.CAP_PREFIX) ? caps : rules).add(item)));
+    }
+
+    /** The live items (bound to the owner's current membership and mine), by owner in ID order. */
+    private static Map<String, List<Rule>> liveByOwner(List<RuleItem> items, Map<String, String> memberships, String mine) {
+        Map<String, List<Rule>> live = new TreeMap<>();
+        for (RuleItem item : items) {
+            if (item.isBoundTo(memberships.get(item.getOwnerId()), mine)) {
+                live.computeIfAbsent(item.getOwnerId(), o -> new ArrayList<>()).add(item.toRule());
+            }
+        }
+        return live;
+    }
+
     /** Current membership IDs of those of {@code merchants} who are ACTIVE members, read consistently. */
-    private Map<String, String> activeMemberships(String groupId, Set<String> merchants) {
+    Map<String, String> activeMemberships(String groupId, Set<String> merchants) {
         Map<String, String> active = new HashMap<>();
         List<Map<String, AttributeValue>> keys = merchants.stream()
                 .map(m -> OrgTable.keyMap(Keys.group(groupId), Keys.member(m))).toList();
@@ -344,7 +363,8 @@ public final class RuleService {
         return active;
     }
 
-    private GroupItem readGroupAndMembers(String groupId, String me, Set<String> concerned, Map<String, MemberItem> members) {
+    /** One consistent BatchGetItem: the group, and the member items of {@code me} and {@code concerned} (into {@code members}). */
+    GroupItem readGroupAndMembers(String groupId, String me, Set<String> concerned, Map<String, MemberItem> members) {
         Set<String> wanted = new LinkedHashSet<>(List.of(me));
         wanted.addAll(concerned);
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
@@ -376,7 +396,7 @@ public final class RuleService {
         }
     }
 
-    private static ApiException memberNotActive(String groupId, String merchantId) {
+    static ApiException memberNotActive(String groupId, String merchantId) {
         return ApiException.conflict("MEMBER_NOT_ACTIVE", "Merchant '" + merchantId + "' is not an active member of group '"
                 + groupId + "'; rules can name only active members. Nothing was changed.");
     }
@@ -388,15 +408,23 @@ public final class RuleService {
     }
 
     private static Rule validRule(RuleInput in, String at) {
+        return validRule(in, at, "rule", "scope");
+    }
+
+    /**
+     * Validates a rule, or a cap (the same shape: {@code noun} names it in errors, {@code scopeField} its scope field);
+     * a missing push is false.
+     */
+    static Rule validRule(RuleInput in, String at, String noun, String scopeField) {
         if (in == null) {
-            throw ApiException.validation("'" + at + "' must be a rule object.");
+            throw ApiException.validation("'" + at + "' must be a " + noun + " object.");
         }
         RuleRef ref = validRef(new RuleRef(in.ownerId(), in.partnerId(), in.type()), at);
-        Scope scope = scope(in.scope(), at + ".scope");
+        Scope scope = scope(in.scope(), at + "." + scopeField);
         List<String> fields = in.fields() == null ? List.of() : in.fields();
         if (scope == Scope.FIELDS) {
             if (fields.isEmpty() || fields.size() > MAX_FIELDS) {
-                throw ApiException.validation("'" + at + ".fields' must list 1 to " + MAX_FIELDS + " field names for a FIELDS rule.");
+                throw ApiException.validation("'" + at + ".fields' must list 1 to " + MAX_FIELDS + " field names for a FIELDS " + noun + ".");
             }
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < fields.size(); i++) {
@@ -406,11 +434,11 @@ public final class RuleService {
                 }
             }
         } else if (in.fields() != null) {
-            throw ApiException.validation("'" + at + ".fields' belongs only to a FIELDS rule; this one is " + scope + ".");
+            throw ApiException.validation("'" + at + ".fields' belongs only to a FIELDS " + noun + "; this one is " + scope + ".");
         }
         Map<String, String> filter = in.filter() == null ? Map.of() : in.filter();
         if (!filter.isEmpty() && scope == Scope.NONE) {
-            throw ApiException.validation("'" + at + ".filter' makes no sense on a NONE rule, which opens nothing.");
+            throw ApiException.validation("'" + at + ".filter' makes no sense on a NONE " + noun + ", which opens nothing.");
         }
         if (filter.size() > MAX_FILTER_CONDITIONS) {
             throw ApiException.validation("'" + at + ".filter' holds at most " + MAX_FILTER_CONDITIONS + " conditions.");
@@ -428,7 +456,7 @@ public final class RuleService {
         return new Rule(ref.ownerId(), ref.partnerId(), ref.type(), scope, fields, checked, Boolean.TRUE.equals(in.push()));
     }
 
-    private static RuleRef validRef(RuleRef in, String at) {
+    static RuleRef validRef(RuleRef in, String at) {
         if (in == null) {
             throw ApiException.validation("'" + at + "' must be an object with ownerId, partnerId and type.");
         }

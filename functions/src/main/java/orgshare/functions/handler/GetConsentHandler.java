@@ -1,0 +1,24 @@
+package orgshare.functions.handler;
+
+import orgshare.functions.http.Access;
+import orgshare.functions.http.ApiHandler;
+import orgshare.functions.http.ApiRequest;
+import orgshare.functions.http.ApiResponse;
+import orgshare.shared.Orgshare;
+
+/** GET /groups/{groupId}/consent: an owner's caps and their version, paged (the owner, or the group's creator). */
+public final class GetConsentHandler extends ApiHandler {
+    public GetConsentHandler() {
+        this(Orgshare.fromEnvironment());
+    }
+
+    public GetConsentHandler(Orgshare app) {
+        super(app, Access.MERCHANT);
+    }
+
+    @Override
+    protected ApiResponse handle(ApiRequest request) {
+        return ApiResponse.ok(app.consent().list(request.caller(), request.path("groupId"), request.query("ownerId"),
+                request.query("limit"), request.query("cursor")));
+    }
+}
