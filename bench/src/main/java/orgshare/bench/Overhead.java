@@ -2,6 +2,9 @@ package orgshare.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import orgshare.local.TemplateModel.HttpRoute;
+import orgshare.shared.auth.Caller;
+import orgshare.shared.service.ConsentService;
+import orgshare.shared.service.RuleService;
 import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
 import orgshare.shared.rules.RuleResolver;
@@ -82,6 +85,7 @@ final class Overhead {
                                 : "the bare calls differ from the handler's: " + bareNames + " vs " + handlerCalls);
             }
         }
+        capsOverhead(w, calls, settings, section);
         section.line(String.format("Medians of %d interleaved runs each (after %d warm-up rounds), in a 2-member group with "
                 + "20 records, on DynamoDB Local over loopback HTTP. Latencies in ms as p50 / p90 / p99.",
                 settings.runs(), settings.warmup()));
@@ -92,6 +96,52 @@ final class Overhead {
                 + "The Lambda authorizer (one GetItem) is a separate function and is in neither side.");
         return section;
     }
+
+    /**
+     * Owner caps (DESIGN §7): the same pull, by the world's partner (no cap: the four cap keys are read and absent) and
+     * by another member whose data the owner capped (two caps present, as wide as the rule, so the page is the same):
+     * what a cap costs a pull. And, from the storage alone, what reading the four cap keys costs at all: the bare
+     * authorization's BatchGetItem with and without them.
+     */
+    private static void capsOverhead(World w, CallCounter calls, Settings settings, Section section) {
+        Caller capped = w.joined();
+        String owner = w.creator.merchantId();
+        long rules = w.rulesVersion();
+        w.app.rules().change(w.creator, w.group, new RuleService.RuleChanges(rules, List.of(
+                new RuleService.RuleInput(owner, capped.merchantId(), "order", "FULL", null, null, false)), null));
+        w.app.consent().change(w.creator, w.group, new ConsentService.ConsentChanges(w.consentVersion(), List.of(
+                new ConsentService.CapInput(capped.merchantId(), "order", "FULL", null, null, true),
+                new ConsentService.CapInput(capped.merchantId(), "*", "FULL", null, null, true)), null));
+        HttpRoute route = w.route(Routes.PULL);
+        Map<String, String> path = Map.of("groupId", w.group, "ownerId", owner, "type", "order");
+        APIGatewayV2HTTPEvent withCaps = World.event(route, capped, null, path, Map.of());
+        APIGatewayV2HTTPEvent without = World.event(route, w.partner, null, path, Map.of());
+        Runnable pullWithCaps = () -> {
+            calls.reset();
+            w.invokeOk(route, withCaps);
+        };
+        Runnable pullWithout = () -> {
+            calls.reset();
+            w.invokeOk(route, without);
+        };
+        Bare sdk = new Bare(w);
+        Runnable authorizeWithCapKeys = () -> sdk.authorize("order", true);
+        Runnable authorizeRulesOnly = () -> sdk.authorize("order", false);
+        List<Stats> stats = Stats.interleaved(settings.warmup(), settings.runs(), pullWithCaps, pullWithout,
+                authorizeWithCapKeys, authorizeRulesOnly);
+        double ratio = stats.get(0).median() / stats.get(1).median();
+        double keys = stats.get(2).median() / stats.get(3).median();
+        section.target("pull with owner caps / the same pull without", "<= " + CAPS_TARGET,
+                String.format("%.2f (%s ms / %s ms)", ratio, Stats.ms(stats.get(0).median()), Stats.ms(stats.get(1).median())),
+                ratio <= CAPS_TARGET, "the same 20-record FULL page; the capped partner's BatchGetItem returns two cap items more, "
+                        + "narrowed by Consent.narrow");
+        section.line(String.format("Owner caps: the pull authorization's one BatchGetItem reads eleven keys (the group, two "
+                + "members, four rule and four cap keys). That read alone, bare: %s ms with the four cap keys, %s ms "
+                + "without (%.2f). The capped pull, p50 / p90 / p99: %s; the pull without a cap: %s.",
+                Stats.ms(stats.get(2).median()), Stats.ms(stats.get(3).median()), keys, stats.get(0).spread(), stats.get(1).spread()));
+    }
+
+    private static final double CAPS_TARGET = 1.05;
 
     /** The bare SDK requests of each operation, on the world's low-level client. */
     private static final class Bare {
@@ -123,7 +173,7 @@ final class Overhead {
             return client.getItem(b -> b.tableName(table).key(OrgTable.keyMap(groupPk, sk)).consistentRead(true)).item();
         }
 
-        /** BatchGetItem of the group, both memberships and the four candidate rules; Query of a page; both audit puts. */
+        /** BatchGetItem of the group, both memberships, the four candidate rules and caps; Query of a page; both audit puts. */
         void pull() {
             authorize("order");
             client.query(b -> b.tableName(table).keyConditionExpression("pk = :pk")
@@ -147,7 +197,7 @@ final class Overhead {
                             Map.of(":active", s("ACTIVE"), ":version", AttributeValue.fromN(rulesVersion))),
                     check(Keys.member(partner), "#status = :active AND membershipId = :membership",
                             Map.of(":active", s("ACTIVE"), ":membership", s(partnerMembership))),
-                    check(Keys.member(owner), "#status = :active AND membershipId = :membership",
+                    check(Keys.member(owner), "#status = :active AND membershipId = :membership AND attribute_not_exists(consentVersion)",
                             Map.of(":active", s("ACTIVE"), ":membership", s(ownerMembership))),
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(inbox)
                             .conditionExpression("attribute_not_exists(pk)").build()).build(),
@@ -182,10 +232,18 @@ final class Overhead {
         }
 
         private void authorize(String type) {
+            authorize(type, true);
+        }
+
+        /** The authorization's BatchGetItem: the group, both members, the four rule keys and (as the handler) the four cap keys. */
+        private void authorize(String type, boolean capKeys) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>(List.of(OrgTable.keyMap(groupPk, Keys.GROUP_SK),
                     OrgTable.keyMap(groupPk, Keys.member(partner)), OrgTable.keyMap(groupPk, Keys.member(owner))));
             for (String rule : RuleResolver.candidateKeys(owner, partner, type)) {
                 keys.add(OrgTable.keyMap(groupPk, Keys.RULE_PREFIX + rule));
+                if (capKeys) {
+                    keys.add(OrgTable.keyMap(groupPk, Keys.CAP_PREFIX + rule));
+                }
             }
             client.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())));
         }
