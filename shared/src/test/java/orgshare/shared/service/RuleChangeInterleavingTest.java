@@ -1,13 +1,10 @@
 package orgshare.shared.service;
 
 import orgshare.shared.auth.Caller;
+import orgshare.shared.testing.BeforeNextTransaction;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.testing.CallCounter;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 import java.util.List;
 
@@ -65,23 +62,5 @@ class RuleChangeInterleavingTest {
         assertEquals("MEMBER_NOT_ACTIVE", refused.code());
         assertTrue(refused.getMessage().contains(a.merchantId()), refused.getMessage());
         assertEquals(0, f.version(g), "nothing applied");
-    }
-
-    /** Runs one action (another request) just before the next TransactWriteItems is sent. */
-    private static final class BeforeNextTransaction implements ExecutionInterceptor {
-        private volatile Runnable action;
-
-        void then(Runnable next) {
-            action = next;
-        }
-
-        @Override
-        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-            Runnable next = action;
-            if (next != null && context.request() instanceof TransactWriteItemsRequest) {
-                action = null;
-                next.run();
-            }
-        }
     }
 }
