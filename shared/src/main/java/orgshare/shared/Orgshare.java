@@ -32,6 +32,7 @@ import orgshare.shared.service.PeerExchange;
 import orgshare.shared.service.PushStatusService;
 import orgshare.shared.service.RecordService;
 import orgshare.shared.service.ConsentService;
+import orgshare.shared.service.GrantService;
 import orgshare.shared.service.RuleService;
 import orgshare.shared.webhooks.WebhookDeliverer;
 import orgshare.shared.webhooks.WebhookService;
@@ -77,6 +78,7 @@ public final class Orgshare {
     private final RecordService records;
     private final RuleService rules;
     private final ConsentService consent;
+    private final GrantService grants;
     private final AuditService audit;
     private final ExchangeService exchange;
     private final InboxService inbox;
@@ -121,6 +123,7 @@ public final class Orgshare {
         this.records = new RecordService(table, clock, idempotency, cursors);
         this.rules = new RuleService(table, groups, audit, outbox, clock, ids, cursors);
         this.consent = new ConsentService(table, groups, rules, audit, outbox, clock, ids, cursors);
+        this.grants = new GrantService(table, cursors);
         this.pushStatuses = new PushStatusService(table, outbox, clock);
         this.peerExchange = new PeerExchange(table, records, audit, pointers, federationClient, pushStatuses, clock, ids);
         this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency, peerExchange, pushStatuses);
@@ -214,6 +217,10 @@ public final class Orgshare {
 
     public ConsentService consent() {
         return consent;
+    }
+
+    public GrantService grants() {
+        return grants;
     }
 
     public AuditService audit() {

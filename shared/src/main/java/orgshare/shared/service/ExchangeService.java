@@ -3,17 +3,14 @@ package orgshare.shared.service;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.db.Keys;
 import orgshare.shared.db.OrgTable;
-import orgshare.shared.db.TableDefinition;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.federation.FederationEndpoint;
-import orgshare.shared.federation.Pointers;
 import orgshare.shared.idempotency.Idempotency;
 import orgshare.shared.model.AuditItem;
 import orgshare.shared.model.GroupItem;
 import orgshare.shared.model.InboxItem;
 import orgshare.shared.model.MemberItem;
 import orgshare.shared.model.RuleItem;
-import orgshare.shared.rules.Grant;
 import orgshare.shared.rules.Resolution;
 import orgshare.shared.rules.Rule;
 import orgshare.shared.rules.RuleResolver;
@@ -225,51 +222,16 @@ public final class ExchangeService {
      */
     Authorization authorize(Caller caller, String groupId, String ownerId, String type) {
         String partnerId = caller.merchantId();
-        String pk = Keys.group(groupId);
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        keys.add(OrgTable.keyMap(pk, Keys.GROUP_SK));
-        keys.add(OrgTable.keyMap(pk, Keys.member(partnerId)));
-        keys.add(OrgTable.keyMap(pk, Keys.member(ownerId)));
-        for (String ruleKey : RuleResolver.candidateKeys(ownerId, partnerId, type)) {
-            keys.add(OrgTable.keyMap(pk, Keys.RULE_PREFIX + ruleKey));
-            keys.add(OrgTable.keyMap(pk, Keys.CAP_PREFIX + ruleKey));
-        }
-        GroupItem group = null;
-        MemberItem partner = null;
-        MemberItem owner = null;
-        List<RuleItem> rules = new ArrayList<>();
-        List<RuleItem> caps = new ArrayList<>();
-        for (Map<String, AttributeValue> item : table.batchGetConsistent(keys)) {
-            String sk = item.get(TableDefinition.SK).s();
-            if (Keys.GROUP_SK.equals(sk)) {
-                group = GroupItem.SCHEMA.mapToItem(item);
-            } else if (sk.equals(Keys.member(partnerId))) {
-                partner = MemberItem.SCHEMA.mapToItem(item);
-            } else if (sk.equals(Keys.member(ownerId))) {
-                owner = MemberItem.SCHEMA.mapToItem(item);
-            } else if (sk.startsWith(Keys.CAP_PREFIX)) {
-                caps.add(RuleItem.SCHEMA.mapToItem(item));
-            } else {
-                rules.add(RuleItem.SCHEMA.mapToItem(item));
-            }
-        }
-        if (group == null || partner == null) {
-            throw Pointers.groupNotFound(groupId, partner);
-        }
-        if (caller.isPeerMerchant() && !caller.cloudId().equals(partner.getCloudId())) {
-            // a peer speaks only for its own clouds' merchants, whatever it signs
-            throw ApiException.forbidden("NOT_PEER_CLOUD", "Merchant '" + partner.getMerchantId()
-                    + "' is in this group as a merchant of another cloud than the one this call speaks for.");
-        }
-        if (!group.isActive()) {
-            throw ApiException.gone("GROUP_DISSOLVED", "Group '" + groupId + "' was dissolved.");
-        }
-        new GroupService.Membership(group, partner).requireActive();
+        GrantService.PairRead read = GrantService.readPair(table, groupId, List.of(partnerId, ownerId),
+                RuleResolver.candidateKeys(ownerId, partnerId, type));
+        GroupItem group = read.group();
+        MemberItem partner = read.members().get(partnerId);
+        MemberItem owner = read.members().get(ownerId);
+        GrantService.requireActiveReader(caller, groupId, group, partner);
         if (owner == null || !owner.isActive()) {
             throw ApiException.notFound("OWNER_NOT_FOUND", "Merchant '" + ownerId + "' is not an active member of group '" + groupId + "'.");
         }
-        Grant grant = Grant.decide(live(rules, owner, partner), live(caps, owner, partner), ownerId, partnerId, type);
-        return new Authorization(group, partner, owner, grant.effective());
+        return new Authorization(group, partner, owner, read.decide(owner, partner, type).effective());
     }
 
     /** The rules (or caps) of {@code items} bound to the owner's and the partner's current memberships. */

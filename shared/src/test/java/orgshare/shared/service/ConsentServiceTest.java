@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import static orgshare.shared.service.ExchangeFixture.cap;
 import static orgshare.shared.service.ExchangeFixture.code;
 import static orgshare.shared.service.ExchangeFixture.rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,12 +31,6 @@ class ConsentServiceTest {
     private final Caller buyer = f.merchant("Buyer");
     private final Caller other = f.merchant("Other");
     private final String g = f.group(buyer, other);
-
-    private static ConsentService.CapInput cap(Object partner, String type, String maxScope, List<String> fields,
-                                               Map<String, String> filter, Boolean push) {
-        String partnerId = partner instanceof Caller c ? c.merchantId() : (String) partner;
-        return new ConsentService.CapInput(partnerId, type, maxScope, fields, filter, push);
-    }
 
     private long caps(Caller owner, ConsentService.CapInput... caps) {
         long version = f.app.consent().list(owner, g, null, null, null).version();

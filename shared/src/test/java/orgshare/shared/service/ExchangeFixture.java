@@ -67,6 +67,13 @@ final class ExchangeFixture {
         return new RuleService.RuleInput(owner.merchantId(), partnerId, type, scope, fields, filter, push);
     }
 
+    /** An owner's cap; {@code partner} is a Caller or "*". */
+    static ConsentService.CapInput cap(Object partner, String type, String maxScope, List<String> fields,
+                                       Map<String, String> filter, Boolean push) {
+        String partnerId = partner instanceof Caller c ? c.merchantId() : (String) partner;
+        return new ConsentService.CapInput(partnerId, type, maxScope, fields, filter, push);
+    }
+
     void put(Caller owner, String type, String recordId, String json) {
         app.records().put(owner, type, recordId, json);
     }
