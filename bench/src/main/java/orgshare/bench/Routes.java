@@ -65,6 +65,11 @@ final class Routes {
                         + ",\"set\":[{\"partnerId\":\"" + w.partner.merchantId() + "\",\"type\":\"stock-" + w.next()
                         + "\",\"maxScope\":\"FULL\"}]}", Map.of("groupId", w.group), Map.of()));
         on("GET /groups/{groupId}/consent", (w, r) -> World.event(r, w.creator, null, Map.of("groupId", w.group), Map.of()));
+        // the partner asks what decides the creator's orders for it; the creator reads the first tile of the matrix
+        on("GET /groups/{groupId}/explain", (w, r) -> World.event(r, w.partner, null, Map.of("groupId", w.group),
+                Map.of("ownerId", w.creator.merchantId(), "partnerId", w.partner.merchantId(), "type", "order")));
+        on("GET /groups/{groupId}/matrix", (w, r) -> World.event(r, w.creator, null, Map.of("groupId", w.group),
+                Map.of("type", "order")));
         on(PULL, (w, r) -> World.event(r, w.partner, null,
                 Map.of("groupId", w.group, "ownerId", w.creator.merchantId(), "type", "order"), Map.of()));
         on(PUSH, (w, r) -> World.event(r, w.partner, "{\"poNumber\":\"N-" + w.next() + "\",\"sku\":\"W-1\",\"quantity\":25}",

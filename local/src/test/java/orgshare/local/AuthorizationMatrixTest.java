@@ -278,6 +278,12 @@ class AuthorizationMatrixTest {
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/groups/{groupId}/consent", t -> get("/groups/" + t.groupId() + "/consent"),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            // W's grant to ACTIVE: ACTIVE asks as the partner, the creator as the creator
+            row("GET", "/groups/{groupId}/explain", t -> get("/groups/" + t.groupId() + "/explain?ownerId=" + t.ownerId()
+                            + "&partnerId=" + t.partnerId() + "&type=order"),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            row("GET", "/groups/{groupId}/matrix", t -> get("/groups/" + t.groupId() + "/matrix?type=order"),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("GET", "/groups/{groupId}/providers", t -> get("/groups/" + t.groupId() + "/providers"),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_FOUND, NOT_ACTIVE, OK, OK, NOT_FOUND, GONE, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             // the owner's rule opens its orders (read and push) to ACTIVE (and, before they went, to LEFT and DISSOLVED_MEMBER);

@@ -641,6 +641,23 @@ class LeastPrivilegeTest {
         assertEquals(2, call(200, "GET", consent + "?ownerId=" + buyer.id(), supplier.key(), null).json().get("version").asLong());
         refused(403, "FORBIDDEN", "GET", consent + "?ownerId=" + buyer.id(), branch.key(), null);
 
+        // what decides a grant: the creator, the owner and the partner may ask, no one else; and the matrix, tile by tile
+        String explain = "/groups/" + g + "/explain?ownerId=" + supplier.id() + "&type=order&partnerId=";
+        assertEquals("FULL", call(200, "GET", explain + buyer.id(), buyer.key(), null).json().get("effective").get("scope").asText());
+        call(200, "GET", explain + branch.id(), supplier.key(), null);
+        refused(403, "FORBIDDEN", "GET", explain + buyer.id(), branch.key(), null);
+        refused(404, "MEMBER_NOT_FOUND", "GET", explain + outsider.id(), supplier.key(), null);
+        refused(404, "GROUP_NOT_FOUND", "GET", explain + buyer.id(), outsider.key(), null);
+        refused(400, "VALIDATION_FAILED", "GET", explain + supplier.id(), supplier.key(), null);
+        String matrix = "/groups/" + g + "/matrix?type=order";
+        assertEquals(6, call(200, "GET", matrix, supplier.key(), null).json().get("cells").size());
+        assertEquals(4, call(200, "GET", matrix, branch.key(), null).json().get("cells").size(), "its own row and column");
+        String tile = call(200, "GET", matrix + "&limit=1", supplier.key(), null).json().get("cursor").asText();
+        call(200, "GET", matrix + "&limit=1&cursor=" + tile, supplier.key(), null);
+        refused(400, "INVALID_CURSOR", "GET", matrix + "&limit=1&cursor=" + tile, branch.key(), null);
+        refused(400, "VALIDATION_FAILED", "GET", matrix + "&limit=21", supplier.key(), null);
+        refused(404, "GROUP_NOT_FOUND", "GET", matrix, outsider.key(), null);
+
         // discovery
         String providers = "/groups/" + g + "/providers";
         assertEquals(3, call(200, "GET", providers, buyer.key(), null).json().get("providers").size());
@@ -825,6 +842,10 @@ class LeastPrivilegeTest {
             assertTrue(firstRules.hasNonNull("cursor"), "a page of the rules: " + firstRules);
             atHome(visitor, 200, "GET", "/groups/" + h + "/rules?limit=1&cursor=" + firstRules.get("cursor").asText(), null);
             assertEquals(2, atHome(visitor, 200, "GET", "/groups/" + h + "/providers", null).json().get("providers").size());
+            assertEquals("SUMMARY", atHome(visitor, 200, "GET", "/groups/" + h + "/explain?ownerId=" + head.id() + "&partnerId="
+                    + visitor.id() + "&type=invoice", null).json().get("effective").get("scope").asText());
+            assertEquals(4, atHome(visitor, 200, "GET", "/groups/" + h + "/matrix?type=invoice", null).json().get("cells").size(),
+                    "the visitor's row and column: to and from head and maker");
             String hExchange = "/groups/" + h + "/exchange/";
             // the owner here, and the owner on initech (the federation function asks initech, signed)
             assertEquals(1, atHome(visitor, 200, "GET", hExchange + head.id() + "/invoice", null).json().get("records").size());
@@ -884,6 +905,10 @@ class LeastPrivilegeTest {
             forwarded(200, "PATCH", uConsent, owner.key(), "{\"expectedVersion\":0,\"set\":[{\"partnerId\":\"*\","
                     + "\"type\":\"order\",\"maxScope\":\"FULL\"}]}");
             assertEquals(1, forwarded(200, "GET", uConsent, owner.key(), null).json().get("caps").size());
+            // a member here asks the home what decides a grant, and reads the matrix
+            assertEquals("FULL", forwarded(200, "GET", "/groups/" + u + "/explain?ownerId=" + owner.id() + "&partnerId="
+                    + creator.id() + "&type=order", owner.key(), null).json().get("effective").get("scope").asText());
+            forwarded(200, "GET", "/groups/" + u + "/matrix?type=order", member.key(), null);
 
             String uExchange = "/groups/" + u + "/exchange/";
             assertEquals(1, forwarded(200, "GET", uExchange + creator.id() + "/invoice", member.key(), null).json().get("records").size());

@@ -82,6 +82,11 @@ class RoundTripsTest {
         // the owner's caps: one consistent read (group, owner, the partners its caps name), one transaction
         EXPECTED.put("PATCH /groups/{groupId}/consent", List.of("BatchGetItem", "TransactWriteItems"));
         EXPECTED.put("GET /groups/{groupId}/consent", List.of("BatchGetItem", "Query", "BatchGetItem"));
+        // one consistent read: group, caller, owner, partner, four rule and four cap keys
+        EXPECTED.put("GET /groups/{groupId}/explain", List.of("BatchGetItem"));
+        // the group and the caller; one tile's members (owners and partners start at the same place on the first
+        // tile: one Query); the tile's candidate rules and caps (2 x 2 members here: one batch)
+        EXPECTED.put("GET /groups/{groupId}/matrix", List.of("BatchGetItem", "Query", "BatchGetItem"));
         // authorize, one page, the audit events (both logs in one transaction)
         EXPECTED.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "Query", "TransactWriteItems"));
         EXPECTED.put("POST /groups/{groupId}/exchange/{ownerId}/{type}", List.of("BatchGetItem", "TransactWriteItems"));
@@ -166,6 +171,9 @@ class RoundTripsTest {
         measured.put("PATCH /groups/{groupId}/consent", measure("PATCH", "/groups/" + g + "/consent", supplier.key(),
                 "{\"expectedVersion\":0,\"set\":[{\"partnerId\":\"" + buyer.id() + "\",\"type\":\"order\",\"maxScope\":\"FULL\"}]}"));
         measured.put("GET /groups/{groupId}/consent", measure("GET", "/groups/" + g + "/consent", supplier.key(), null));
+        measured.put("GET /groups/{groupId}/explain", measure("GET", "/groups/" + g + "/explain?ownerId=" + supplier.id()
+                + "&partnerId=" + buyer.id() + "&type=order", buyer.key(), null));
+        measured.put("GET /groups/{groupId}/matrix", measure("GET", "/groups/" + g + "/matrix?type=order&limit=2", supplier.key(), null));
         measured.put("GET /groups/{groupId}/exchange/{ownerId}/{type}", measure("GET", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), null));
         measured.put("POST /groups/{groupId}/exchange/{ownerId}/{type}", measure("POST", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), "{\"po\":1}"));
         String pushed = call("POST", "/groups/" + g + "/exchange/" + supplier.id() + "/order", buyer.key(), "{\"po\":2}")

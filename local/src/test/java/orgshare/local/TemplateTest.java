@@ -172,7 +172,7 @@ class TemplateTest {
             }
         }
         assertEquals(new TreeSet<>(Set.of("ListGroupsFunction", "GetGroupFunction", "ListRecordsFunction",
-                "GetRulesFunction", "GetConsentFunction", "PullRecordsFunction", "ListInboxFunction", "ListAuditFunction", "ListPeersFunction",
+                "GetRulesFunction", "GetConsentFunction", "MatrixFunction", "PullRecordsFunction", "ListInboxFunction", "ListAuditFunction", "ListPeersFunction",
                 "FederationFunction", "ListWebhookDeliveriesFunction")), told);
     }
 

@@ -116,6 +116,15 @@ class ThreeCloudsTest {
         // B reads rules and providers through its own deployment
         assertEquals(4, bob.call(200, "GET", "/groups/" + g + "/rules", null).json().get("rules").size());
         assertEquals(3, bob.call(200, "GET", "/groups/" + g + "/providers", null).json().get("providers").size());
+        // ... and asks why it sees what it sees of carol's orders: the home explains, in data and in words
+        JsonNode why = bob.call(200, "GET", "/groups/" + g + "/explain?ownerId=" + carol.id() + "&partnerId=" + bob.id()
+                + "&type=order", null).json();
+        assertEquals("${partner}", why.get("rule").get("filter").get("buyerId").asText(), "the rule as written");
+        assertEquals(bob.id(), why.get("effective").get("filter").get("buyerId").asText(), "the grant as a pull applies it");
+        assertEquals("The rule for (this partner, order) decides: FULL of the rows where buyerId = ${partner}, push allowed.",
+                why.get("reasons").get(0).asText());
+        // the matrix through its own deployment: bob's row and column only (bob > carol, bob > creator, and back)
+        assertEquals(4, bob.call(200, "GET", "/groups/" + g + "/matrix?type=order", null).json().get("cells").size());
 
         // FULL with a ${partner} row filter, owner on a third cloud
         ApiReply ordersReply = bob.call(200, "GET", "/groups/" + g + "/exchange/" + carol.id() + "/order", null);

@@ -70,6 +70,8 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
                 route("GET", "/groups/{groupId}/providers", new ListProvidersHandler(app)),
                 route("GET", "/groups/{groupId}/consent", new GetConsentHandler(app)),
                 route("PATCH", "/groups/{groupId}/consent", new ChangeConsentHandler(app)),
+                route("GET", "/groups/{groupId}/explain", new ExplainGrantHandler(app)),
+                route("GET", "/groups/{groupId}/matrix", new MatrixHandler(app)),
                 route("GET", "/groups/{groupId}/exchange/{ownerId}/{type}", new PullRecordsHandler(app)),
                 route("POST", "/groups/{groupId}/exchange/{ownerId}/{type}", new PushDocumentHandler(app)));
     }

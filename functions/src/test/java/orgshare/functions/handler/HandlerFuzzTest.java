@@ -562,6 +562,14 @@ class HandlerFuzzTest {
             if (chance(0.5)) {
                 query.put("limit", Integer.toString(1 + rnd.nextInt(100)));
             }
+            if (route.key().equals("GET /groups/{groupId}/explain")) {
+                query.put("ownerId", pick(w.a, w.b, w.e, w.c).merchantId());
+                query.put("partnerId", pick(w.a, w.b, w.e, w.d).merchantId());
+                query.put("type", chance(0.9) ? type() : "*");
+            }
+            if (route.key().equals("GET /groups/{groupId}/matrix") && chance(0.9)) {
+                query.put("type", type());
+            }
             String own = World.CURSOR_OF_ROUTE.get(route.key());
             boolean since = World.SINCE_ROUTES.contains(route.key()) && chance(0.3);
             if (since) {
@@ -1520,6 +1528,8 @@ class HandlerFuzzTest {
                         + ",'set':[{'ownerId':'" + a + "','partnerId':'*','type':'catalog','scope':'FULL'}]}"));
                 case "PATCH /groups/{groupId}/consent" -> r.body(j("{'expectedVersion':0,'set':[{'partnerId':'*','type':'catalog','maxScope':'FULL'}]}"));
                 case "GET /groups/{groupId}/providers" -> r.as(w.b);
+                case "GET /groups/{groupId}/explain" -> r.as(w.b).query("ownerId", a).query("partnerId", b).query("type", "order");
+                case "GET /groups/{groupId}/matrix" -> r.query("type", "order");
                 case "PUT /merchants/me/webhook" -> r.body(j("{'url':'https://93.184.216.34/hook','events':['inbox.received']}"));
                 case "POST /inbox/{messageId}/ack" -> r.path("messageId", w.pushedToA).body(j("{'status':'ACCEPTED','reason':'booked'}"));
                 case "GET /pushes/{messageId}" -> r.as(w.e).path("messageId", w.pushedToA);
@@ -1641,6 +1651,7 @@ class HandlerFuzzTest {
                 "GET /records/{type}", List.of("rules", "inbox"),
                 "GET /groups/{groupId}/rules", List.of("records", "members"),
                 "GET /groups/{groupId}/consent", List.of("rules", "records"),
+                "GET /groups/{groupId}/matrix", List.of("rules", "members"),
                 "GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("rules", "audit"),
                 "GET /inbox", List.of("records", "rules"),
                 "GET /audit", List.of("records", "members"),
@@ -1953,6 +1964,28 @@ class HandlerFuzzTest {
         cases.add(new Bad("providers for an outsider", providers.as(w.d), 404, "GROUP_NOT_FOUND"));
         cases.add(new Bad("providers of a dissolved group", providers.path("groupId", w.dissolvedGroup), 410, "GROUP_DISSOLVED"));
 
+        Req explain = valid.get("GET /groups/{groupId}/explain");
+        cases.add(new Bad("explain as neither creator, owner nor partner", explain.as(w.e), 403, "FORBIDDEN"));
+        cases.add(new Bad("explain as an invitee", explain.as(w.c), 403, "NOT_ACTIVE_MEMBER"));
+        cases.add(new Bad("explain as an outsider", explain.as(w.d), 404, "GROUP_NOT_FOUND"));
+        cases.add(new Bad("explain in a dissolved group", explain.path("groupId", w.dissolvedGroup), 410, "GROUP_DISSOLVED"));
+        cases.add(new Bad("explain for an invited partner", explain.as(w.a).query("partnerId", c), 404, "MEMBER_NOT_FOUND"));
+        cases.add(new Bad("explain for an outsider owner", explain.query("ownerId", d), 404, "MEMBER_NOT_FOUND"));
+        cases.add(new Bad("explain the owner to itself", explain.query("partnerId", a), 400, vf));
+        cases.add(new Bad("explain without a partner", explain.query("partnerId", null), 400, vf));
+        cases.add(new Bad("explain partner '*'", explain.query("partnerId", "*"), 400, vf));
+        cases.add(new Bad("explain type '*'", explain.query("type", "*"), 400, vf));
+        cases.add(new Bad("explain without a type", explain.query("type", null), 400, vf));
+        Req matrix = valid.get("GET /groups/{groupId}/matrix");
+        cases.add(new Bad("matrix without a type", matrix.query("type", null), 400, vf));
+        cases.add(new Bad("matrix type '*'", matrix.query("type", "*"), 400, vf));
+        cases.add(new Bad("matrix tiles of 21", matrix.query("limit", "21"), 400, vf));
+        cases.add(new Bad("matrix as an invitee", matrix.as(w.c), 403, "NOT_ACTIVE_MEMBER"));
+        cases.add(new Bad("matrix as an outsider", matrix.as(w.d), 404, "GROUP_NOT_FOUND"));
+        cases.add(new Bad("matrix of a dissolved group", matrix.path("groupId", w.dissolvedGroup), 410, "GROUP_DISSOLVED"));
+        cases.add(new Bad("matrix cursor of another type", matrix.query("type", "stock").query("cursor", w.cursors.get("matrix")), 400, ic));
+        cases.add(new Bad("matrix cursor of another reader", matrix.as(w.b).query("cursor", w.cursors.get("matrix")), 400, ic));
+
         Req pull = valid.get("GET /groups/{groupId}/exchange/{ownerId}/{type}");
         cases.add(new Bad("pull a type not shared", pull.path("type", "invoice"), 403, "NOT_SHARED"));
         cases.add(new Bad("pull type '*'", pull.path("type", "*"), 400, vf));
@@ -2212,6 +2245,7 @@ class HandlerFuzzTest {
                 "GET /groups/{groupId}", "members",
                 "GET /records/{type}", "records",
                 "GET /groups/{groupId}/rules", "rules",
+                "GET /groups/{groupId}/matrix", "matrix",
                 "GET /groups/{groupId}/exchange/{ownerId}/{type}", "pull",
                 "GET /inbox", "inbox",
                 "GET /audit", "audit");
@@ -2339,6 +2373,7 @@ class HandlerFuzzTest {
             cursors.put("members", app.groups().get(a, group, "1", null).cursor());
             cursors.put("groups", app.groups().listMine(a, "1", null).cursor());
             cursors.put("rules", app.rules().list(a, group, "1", null).cursor());
+            cursors.put("matrix", app.grants().matrix(a, group, "order", "1", null).cursor());
             cursors.put("inbox", app.inbox().list(a, null, "1", null).cursor());
             cursors.put("audit", app.audit().list(a, "1", null).cursor());
             cursors.put("pull", app.exchange().pull(b, group, an, "order", null, "1", null).cursor());
