@@ -1,5 +1,6 @@
 package orgshare.shared.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.db.Cursors;
 import orgshare.shared.db.Keys;
@@ -44,8 +45,11 @@ public final class GrantService {
         }
     }
 
-    public record Explained(String ownerId, String partnerId, String type, RuleService.RuleView rule,
-                            ConsentService.CapView cap, GrantView granted, GrantView effective, List<String> reasons) {
+    /** The rule and the cap that decide, as written: null (and said so, not left out) when there is none. */
+    public record Explained(String ownerId, String partnerId, String type,
+                            @JsonInclude(JsonInclude.Include.ALWAYS) RuleService.RuleView rule,
+                            @JsonInclude(JsonInclude.Include.ALWAYS) ConsentService.CapView cap,
+                            GrantView granted, GrantView effective, List<String> reasons) {
     }
 
     public record Cell(String ownerId, String partnerId, String scope, boolean push) {
