@@ -154,7 +154,8 @@ public final class GrantService {
         String groupId = Validate.generatedId("groupId", rawGroupId);
         String type = Validate.recordType("type", rawType);
         int limit = tileSize(rawLimit);
-        Cursors.Scope scope = Cursors.scope("matrix", me, groupId, type);
+        // the tile size too: a walk resumed with another size would skip or repeat pairs
+        Cursors.Scope scope = Cursors.scope("matrix", me, groupId, type, Integer.toString(limit));
         String[] position = split(cursors.open(scope, rawCursor, GrantService::validTilePosition));
 
         PairRead read = readPair(table, groupId, List.of(me), List.of());

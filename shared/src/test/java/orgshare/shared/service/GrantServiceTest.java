@@ -238,10 +238,11 @@ class GrantServiceTest {
         assertEquals(n * (n - 1), walk(supplier, null, 9).size(), "the default tile: 10 members per axis");
         assertEquals(n * (n - 1), walk(supplier, "20", 4).size());
 
-        // cursors are sealed for their group, type and reader; the tile size is bounded
+        // cursors are sealed for their group, type, reader and tile size; the tile size is bounded
         String cursor = f.app.grants().matrix(supplier, g, "order", "7", null).cursor();
         assertEquals("INVALID_CURSOR", code(() -> f.app.grants().matrix(reader, g, "order", "7", cursor)));
         assertEquals("INVALID_CURSOR", code(() -> f.app.grants().matrix(supplier, g, "invoice", "7", cursor)));
+        assertEquals("INVALID_CURSOR", code(() -> f.app.grants().matrix(supplier, g, "order", "8", cursor)), "another tile size");
         String rules0 = f.app.rules().list(supplier, g, "1", null).cursor();
         assertEquals("INVALID_CURSOR", code(() -> f.app.grants().matrix(supplier, g, "order", "7", rules0)));
         for (String limit : List.of("0", "21", "100", "-1", "07", "x")) {
