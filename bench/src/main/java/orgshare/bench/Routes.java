@@ -86,6 +86,7 @@ final class Routes {
             return World.event(r, w.creator, null, Map.of(), Map.of());
         });
         on("GET /merchants/me/webhook/deliveries", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
+        on("GET /receipts", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
         on("DELETE /merchants/me/webhook", (w, r) -> {
             webhook(w);
             return World.event(r, w.creator, null, Map.of(), Map.of());

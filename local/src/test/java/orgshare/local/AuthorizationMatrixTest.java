@@ -235,6 +235,9 @@ class AuthorizationMatrixTest {
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             row("DELETE", "/merchants/me/webhook", t -> send("/merchants/me/webhook", null),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NO_CONTENT, NO_CONTENT, NO_CONTENT, NO_CONTENT, NO_CONTENT, NO_CONTENT, NO_KEY_401, NO_KEY_401, NO_KEY_401),
+            // each merchant's own deletion receipts (every merchant, whatever its standing: an empty list is still its own)
+            row("GET", "/receipts", t -> get("/receipts"),
+                    NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, OK, OK, OK, OK, OK, OK, NO_KEY_401, NO_KEY_401, NO_KEY_401),
             // ACTIVE's push to W: W alone acknowledges it (no caller is W), ACTIVE alone reads its status
             row("POST", "/inbox/{messageId}/ack", t -> send("/inbox/" + AuthorizationMatrixTest.pushedMessage + "/ack", "{\"status\":\"ACCEPTED\"}"),
                     NO_KEY_401, BAD_KEY_401, NOT_MERCHANT, NOT_THE_OWNER, NOT_THE_OWNER, NOT_THE_OWNER, NOT_THE_OWNER, NOT_THE_OWNER, NOT_THE_OWNER, NO_KEY_401, NO_KEY_401, NO_KEY_401),

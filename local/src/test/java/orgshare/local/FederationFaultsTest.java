@@ -123,14 +123,14 @@ class FederationFaultsTest {
         } finally {
             c.restart();
         }
-        assertEquals(1, first.get("notices").get("delivered").asInt(), "B was told: " + first);
+        assertEquals(2, first.get("notices").get("delivered").asInt(), "B was told, and got its member's receipt: " + first);
         assertEquals(1, first.get("notices").get("retrying").asInt(), "C was not: its oldest notice (the rule change) waits, the dissolve behind it: " + first);
         assertNotNull(groupOf(carol, g), "C still lists the group: it has not heard");
         JsonNode tooSoon = a.runSchedule();
         assertEquals(0, tooSoon.get("notices").get("delivered").asInt(), "the retry waits for its backoff: " + tooSoon);
         a.clock.pass(Duration.ofSeconds(40));
         JsonNode later = a.runSchedule();
-        assertEquals(2, later.get("notices").get("delivered").asInt(), later.toString());
+        assertEquals(3, later.get("notices").get("delivered").asInt(), "the rule change, the dissolve, the receipt: " + later);
         assertTrue(carol.call(200, "GET", "/audit", null).json().get("events").toString().contains("RULES_CHANGED"),
                 "the rule change reached carol's own log once her cloud was back");
         assertNull(groupOf(carol, g), "C caught up and dropped its pointer");

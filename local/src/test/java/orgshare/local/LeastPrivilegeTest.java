@@ -776,6 +776,12 @@ class LeastPrivilegeTest {
         JsonNode dissolved = cleanup();
         assertEquals(1, dissolved.get("groupsDeleted").asInt(), dissolved.toString());
         assertNotNull(dissolved.get("complete"));
+        // the cleanup's signed receipts: the two departures' and the dissolve's, each in the creator's list, paged
+        JsonNode receipts = call(200, "GET", "/receipts?limit=1", supplier.key(), null).json();
+        assertTrue(receipts.hasNonNull("cursor"), "a page of the receipts: " + receipts);
+        assertEquals("DISSOLVE", receipts.get("receipts").get(0).get("receipt").get("kind").asText());
+        call(200, "GET", "/receipts?limit=1&cursor=" + receipts.get("cursor").asText(), supplier.key(), null);
+        call(400, "GET", "/receipts?cursor=forged", supplier.key(), null);
         // the departures and the dissolve, on the stream: the delivery function reads who was told (the buyer's
         // webhook points nowhere now: its delivery is only recorded)
         deliverTheStream();
@@ -869,13 +875,14 @@ class LeastPrivilegeTest {
             JsonNode departure = cleanup();
             assertEquals(1, departure.get("departuresProcessed").asInt(), departure.toString());
             assertEquals(2, departure.get("noticesQueued").asInt(), "a departure, told to both peer clouds: " + departure);
-            // delivered with them: the rule changes that concerned the peers' merchants, queued with the changes
-            assertEquals(4, departure.get("notices").get("delivered").asInt(), departure.toString());
+            // delivered with them: the rule changes that concerned the peers' merchants, queued with the changes, and
+            // the visitor's deletion receipt, which umbrella keeps for it
+            assertEquals(5, departure.get("notices").get("delivered").asInt(), departure.toString());
             call(204, "DELETE", "/groups/" + h, head.key(), null);
             assertTrue(lists(initech.endpoint(), maker.key(), h), "initech keeps its pointer until the notice comes");
             JsonNode dissolve = cleanup();
             assertEquals(1, dissolve.get("groupsDeleted").asInt(), dissolve.toString());
-            assertEquals(2, dissolve.get("notices").get("delivered").asInt(), "the dissolve, told to both: " + dissolve);
+            assertEquals(3, dissolve.get("notices").get("delivered").asInt(), "the dissolve, told to both, and its receipt to the maker's: " + dissolve);
             assertFalse(lists(initech.endpoint(), maker.key(), h), "initech dropped its pointer on the notice");
             functionsThatUsedTheFederationKey.add(template.schedules().get(0).functionId());
 

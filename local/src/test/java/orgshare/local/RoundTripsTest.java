@@ -60,6 +60,7 @@ class RoundTripsTest {
         EXPECTED.put("PUT /merchants/me/webhook", List.of("UpdateItem"));
         EXPECTED.put("GET /merchants/me/webhook", List.of("GetItem"));
         EXPECTED.put("GET /merchants/me/webhook/deliveries", List.of("Query"));
+        EXPECTED.put("GET /receipts", List.of("Query"));
         EXPECTED.put("DELETE /merchants/me/webhook", List.of("DeleteItem"));
         // read the push's record, then the acknowledgement (with the relay to the sender's cloud where it lives
         // elsewhere); only a repeated one reads again, to answer the same or a conflict
@@ -184,6 +185,7 @@ class RoundTripsTest {
                 "{\"url\":\"https://93.184.216.34/hook\",\"events\":[\"inbox.received\"]}"));
         measured.put("GET /merchants/me/webhook", measure("GET", "/merchants/me/webhook", supplier.key(), null));
         measured.put("GET /merchants/me/webhook/deliveries", measure("GET", "/merchants/me/webhook/deliveries", supplier.key(), null));
+        measured.put("GET /receipts", measure("GET", "/receipts", supplier.key(), null));
         measured.put("DELETE /merchants/me/webhook", measure("DELETE", "/merchants/me/webhook", supplier.key(), null));
         measured.put("GET /inbox", measure("GET", "/inbox", supplier.key(), null));
         measured.put("GET /audit", measure("GET", "/audit", supplier.key(), null));

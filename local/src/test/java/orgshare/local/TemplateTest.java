@@ -172,8 +172,9 @@ class TemplateTest {
             }
         }
         assertEquals(new TreeSet<>(Set.of("ListGroupsFunction", "GetGroupFunction", "ListRecordsFunction",
-                "GetRulesFunction", "GetConsentFunction", "MatrixFunction", "PullRecordsFunction", "ListInboxFunction", "ListAuditFunction", "ListPeersFunction",
-                "FederationFunction", "ListWebhookDeliveriesFunction")), told);
+                "GetRulesFunction", "GetConsentFunction", "MatrixFunction", "PullRecordsFunction", "ListInboxFunction",
+                "ListAuditFunction", "ListPeersFunction", "FederationFunction", "ListWebhookDeliveriesFunction",
+                "ListReceiptsFunction")), told);
     }
 
     @Test

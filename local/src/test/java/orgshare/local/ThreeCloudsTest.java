@@ -204,7 +204,7 @@ class ThreeCloudsTest {
         assertEquals("GROUP_DISSOLVED", carol.call(410, "GET", "/groups/" + g + "/exchange/" + creator.id() + "/invoice", null).errorCode());
         assertTrue(groupIn(carol, g) != null, "C keeps its pointer until the notice arrives");
         JsonNode report = a.runSchedule();
-        assertEquals(2, report.get("notices").get("delivered").asInt(), "to B and to C: " + report);
+        assertEquals(4, report.get("notices").get("delivered").asInt(), "to B and to C, the notice and the receipt each: " + report);
         assertNull(groupIn(carol, g), "C dropped its pointer on the home's notice");
         for (Deployment d : new Deployment[]{a, b, c}) {
             assertTrue(d.snapshot().stream().noneMatch(item -> item.contains("GROUP#" + g)),

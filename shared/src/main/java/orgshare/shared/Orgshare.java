@@ -30,6 +30,7 @@ import orgshare.shared.service.MembershipService;
 import orgshare.shared.service.MerchantService;
 import orgshare.shared.service.PeerExchange;
 import orgshare.shared.service.PushStatusService;
+import orgshare.shared.service.ReceiptService;
 import orgshare.shared.service.RecordService;
 import orgshare.shared.service.ConsentService;
 import orgshare.shared.service.GrantService;
@@ -75,6 +76,7 @@ public final class Orgshare {
     private final AuthService auth;
     private final MembershipService memberships;
     private final CleanupService cleanup;
+    private final ReceiptService receipts;
     private final RecordService records;
     private final RuleService rules;
     private final ConsentService consent;
@@ -119,7 +121,8 @@ public final class Orgshare {
         this.pointers = new Pointers(table, audit, clock);
         this.outbox = new Outbox(table, federationClient, clock);
         this.memberships = new MembershipService(table, groups, clock, ids, federationClient);
-        this.cleanup = new CleanupService(table, purger, outbox);
+        this.receipts = new ReceiptService(table, federationKey, outbox, cursors, clock);
+        this.cleanup = new CleanupService(table, purger, outbox, receipts);
         this.records = new RecordService(table, clock, idempotency, cursors);
         this.rules = new RuleService(table, groups, audit, outbox, clock, ids, cursors);
         this.consent = new ConsentService(table, groups, rules, audit, outbox, clock, ids, cursors);
@@ -205,6 +208,11 @@ public final class Orgshare {
 
     public CleanupService cleanup() {
         return cleanup;
+    }
+
+    /** Signed deletion receipts: written by the cleanup, listed by their recipients, taken from homes on peers. */
+    public ReceiptService receipts() {
+        return receipts;
     }
 
     public RecordService records() {

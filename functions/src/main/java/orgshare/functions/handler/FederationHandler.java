@@ -21,6 +21,7 @@ import orgshare.shared.httpsig.HttpMessage;
 import orgshare.shared.json.Json;
 import orgshare.shared.service.PeerExchange;
 import orgshare.shared.service.PushStatusService;
+import orgshare.shared.service.ReceiptService;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,8 @@ import java.util.regex.Pattern;
  * verifies the call's signature (a registered peer, within the window, a fresh nonce, the body matching its digest),
  * establishes the merchant it is made for, and then does what a local request does: a member's request about a group
  * whose home is here runs the very handler of that route, with the peer's merchant as the caller; a home's message
- * (an invitation, a notice, a pull or a push for an owner hosted here) goes to the service that takes it. Every
+ * (an invitation, a notice, a pull or a push for an owner hosted here, a deletion receipt for merchants hosted
+ * here) goes to the service that takes it. Every
  * answer, refusals included, is signed and bound to the request.
  */
 public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -115,6 +117,8 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
                     Json.decodeRequest(body, PeerExchange.PeerPull.class))).toHttp();
             case "/pushes" -> ApiResponse.accepted(app.peerExchange().receivePush(call,
                     Json.decodeRequest(body, PeerExchange.PeerPush.class))).toHttp();
+            case ReceiptService.MESSAGE_PATH -> ApiResponse.ok(app.receipts().receive(call,
+                    Json.decodeRequest(body, ReceiptService.ReceiptMessage.class))).toHttp();
             case PushStatusService.PATH -> {
                 app.pushStatuses().receive(call, Json.decodeRequest(body, PushStatusService.StatusMessage.class));
                 yield ApiResponse.noContent().toHttp();

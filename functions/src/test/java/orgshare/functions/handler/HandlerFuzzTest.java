@@ -1645,17 +1645,18 @@ class HandlerFuzzTest {
         }
 
         // pages: limit, cursor, since on every paged route
-        Map<String, List<String>> foreign = Map.of(
-                "GET /groups", List.of("rules", "records"),
-                "GET /groups/{groupId}", List.of("rules", "inbox"),
-                "GET /records/{type}", List.of("rules", "inbox"),
-                "GET /groups/{groupId}/rules", List.of("records", "members"),
-                "GET /groups/{groupId}/consent", List.of("rules", "records"),
-                "GET /groups/{groupId}/matrix", List.of("rules", "members"),
-                "GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("rules", "audit"),
-                "GET /inbox", List.of("records", "rules"),
-                "GET /audit", List.of("records", "members"),
-                "GET /merchants/me/webhook/deliveries", List.of("inbox", "audit"));
+        Map<String, List<String>> foreign = Map.ofEntries(
+                Map.entry("GET /groups", List.of("rules", "records")),
+                Map.entry("GET /groups/{groupId}", List.of("rules", "inbox")),
+                Map.entry("GET /records/{type}", List.of("rules", "inbox")),
+                Map.entry("GET /groups/{groupId}/rules", List.of("records", "members")),
+                Map.entry("GET /groups/{groupId}/consent", List.of("rules", "records")),
+                Map.entry("GET /groups/{groupId}/matrix", List.of("rules", "members")),
+                Map.entry("GET /groups/{groupId}/exchange/{ownerId}/{type}", List.of("rules", "audit")),
+                Map.entry("GET /inbox", List.of("records", "rules")),
+                Map.entry("GET /audit", List.of("records", "members")),
+                Map.entry("GET /merchants/me/webhook/deliveries", List.of("inbox", "audit")),
+                Map.entry("GET /receipts", List.of("inbox", "audit")));
         for (Map.Entry<String, List<String>> paged : new TreeMap<>(foreign).entrySet()) {
             Req base = valid.get(paged.getKey());
             if (base == null) {

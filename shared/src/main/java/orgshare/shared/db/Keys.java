@@ -20,6 +20,8 @@ public final class Keys {
     public static final String DEPARTED_PREFIX = "DEPARTED#";
     /** gsi1 partition of dissolved groups: the sparse index the cleanup queries. */
     public static final String DISSOLVED_INDEX = "DISSOLVED";
+    /** A deletion receipt's plan, in a partition of its own ({@link #receipt}). */
+    public static final String RECEIPT_PLAN_SK = "PLAN";
     /** gsi1 partition of departures whose rules the cleanup still has to delete. */
     public static final String DEPARTED_INDEX = "DEPARTED";
 
@@ -81,6 +83,16 @@ public final class Keys {
 
     public static String inbox(String merchantId) {
         return "INBOX#" + merchantId;
+    }
+
+    /** A deletion receipt's plan and its recipient pages. */
+    public static String receipt(String receiptId) {
+        return "RECEIPT#" + receiptId;
+    }
+
+    /** One merchant's copies of the deletion receipts that name it, sorted by completion time. */
+    public static String receipts(String merchantId) {
+        return "RECEIPTS#" + merchantId;
     }
 
     public static String audit(String merchantId) {

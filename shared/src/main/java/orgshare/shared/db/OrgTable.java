@@ -31,6 +31,10 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 
 /** The one physical table, seen through one typed view per item kind (aws-sdk-java-v2 #1870: no polymorphic mapping). */
@@ -172,6 +176,43 @@ public final class OrgTable {
     }
 
     /**
+     * BatchWriteItem, 25 at a time, unprocessed items retried with backoff; up to {@value #PARALLEL_BATCHES} batches in
+     * flight, so a large group's items are not written one round trip at a time. Returns once all are done; the first
+     * failure is rethrown after the others finished (the callers are idempotent: the next run writes what is left).
+     */
+    public void batchWriteInParallel(List<WriteRequest> requests) {
+        if (requests.size() <= MAX_BATCH_WRITE) {
+            batchWrite(requests);
+            return;
+        }
+        List<CompletableFuture<Void>> batches = new ArrayList<>();
+        for (int from = 0; from < requests.size(); from += MAX_BATCH_WRITE) {
+            List<WriteRequest> batch = requests.subList(from, Math.min(requests.size(), from + MAX_BATCH_WRITE));
+            batches.add(CompletableFuture.runAsync(() -> batchWrite(batch), POOL));
+        }
+        RuntimeException first = null;
+        for (CompletableFuture<Void> batch : batches) {
+            try {
+                batch.join();
+            } catch (CompletionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static final int PARALLEL_BATCHES = 4;
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(PARALLEL_BATCHES, task -> {
+        Thread thread = new Thread(task, "orgshare-batch-write");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
      * Runs one transaction. When a condition fails, {@code onConditionFailed} gets the index of the first failed
      * action (in the order they were added) and says which error the client sees; everything else propagates.
      */
@@ -189,12 +230,27 @@ public final class OrgTable {
         try {
             write.run();
         } catch (TransactionCanceledException e) {
-            int failed = firstConditionFailure(e);
-            if (failed >= 0) {
-                throw onConditionFailed.apply(failed);
-            }
-            throw e;
+            throw refusal(e, onConditionFailed);
         }
+    }
+
+    /** What a cancelled transaction means to the client: {@code onConditionFailed}'s error, or the cancellation itself. */
+    public static RuntimeException refusal(TransactionCanceledException e, IntFunction<ApiException> onConditionFailed) {
+        int failed = firstConditionFailure(e);
+        return failed >= 0 ? onConditionFailed.apply(failed) : e;
+    }
+
+    /**
+     * The item that action {@code index} found when its condition failed (the action asked for it with
+     * ReturnValuesOnConditionCheckFailure ALL_OLD), or null: no item, or that action's condition did not fail.
+     */
+    public static Map<String, AttributeValue> failedItem(TransactionCanceledException e, int index) {
+        if (!e.hasCancellationReasons() || e.cancellationReasons().size() <= index) {
+            return null;
+        }
+        CancellationReason reason = e.cancellationReasons().get(index);
+        return "ConditionalCheckFailed".equals(reason.code()) && reason.hasItem() && !reason.item().isEmpty()
+                ? reason.item() : null;
     }
 
     private static int firstConditionFailure(TransactionCanceledException e) {

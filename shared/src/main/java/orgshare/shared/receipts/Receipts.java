@@ -35,6 +35,11 @@ public final class Receipts {
     public record SignedReceipt(Receipt receipt, String signature, String fingerprint) {
     }
 
+    /** The kinds of deletion a receipt tells of. */
+    public static final String LEAVE = "LEAVE";
+    public static final String REMOVE = "REMOVE";
+    public static final String DISSOLVE = "DISSOLVE";
+
     private Receipts() {
     }
 

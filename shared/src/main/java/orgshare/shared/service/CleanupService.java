@@ -6,16 +6,21 @@ import orgshare.shared.db.TableDefinition;
 import orgshare.shared.federation.FederationEndpoint;
 import orgshare.shared.federation.Outbox;
 import orgshare.shared.federation.Pointers;
+import orgshare.shared.receipts.Receipts;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * The scheduled cleanup: finds dissolved groups and departures through their sparse gsi1 partitions (never a Scan)
- * and deletes what they left. Idempotent and resumable: the item that marks the work is deleted last.
+ * and deletes what they left, then writes the signed deletion receipt ({@link ReceiptService}): planned before the
+ * first deletion, completed after the last. Idempotent and resumable: the item that marks the work is deleted last.
  */
 public final class CleanupService {
     /** What one run did; {@code complete} is false when it stopped for time and left work for the next run. */
@@ -33,11 +38,13 @@ public final class CleanupService {
     private final OrgTable table;
     private final GroupPurger purger;
     private final Outbox outbox;
+    private final ReceiptService receipts;
 
-    public CleanupService(OrgTable table, GroupPurger purger, Outbox outbox) {
+    public CleanupService(OrgTable table, GroupPurger purger, Outbox outbox, ReceiptService receipts) {
         this.table = table;
         this.purger = purger;
         this.outbox = outbox;
+        this.receipts = receipts;
     }
 
     public CleanupReport run(BooleanSupplier keepGoing) {
@@ -59,6 +66,7 @@ public final class CleanupService {
                 }
                 String groupId = group.get("groupId").s();
                 queued += tellPeerClouds(group, new Pointers.Notice(Pointers.DISSOLVED, groupId, null));
+                ReceiptService.Plan plan = dissolvePlan(group);
                 long deleted = purger.purgePartition(groupId, keepGoing);
                 if (deleted < 0) {
                     groupItems += -1 - deleted;
@@ -66,6 +74,7 @@ public final class CleanupService {
                     break dissolved;
                 }
                 groupItems += deleted;
+                receipts.complete(plan);
                 if (purger.deleteDissolvedGroupItem(groupId)) {
                     groups++;
                     groupItems++;
@@ -88,18 +97,79 @@ public final class CleanupService {
                 }
                 Map<String, AttributeValue> group = table.client().getItem(b -> b.tableName(table.name()).consistentRead(true)
                         .key(OrgTable.keyMap(Keys.group(marker.get("groupId").s()), Keys.GROUP_SK))).item();
+                String groupId = marker.get("groupId").s();
+                String merchantId = marker.get("merchantId").s();
+                String departedAt = marker.get(TableDefinition.GSI1_SK).s().split("#", 2)[0];
                 if (group != null && !group.isEmpty()) {
-                    String departedAt = marker.get(TableDefinition.GSI1_SK).s().split("#", 2)[0];
-                    queued += tellPeerClouds(group, Pointers.Notice.departed(group.get("groupId").s(), marker.get("merchantId").s(), departedAt));
+                    queued += tellPeerClouds(group, Pointers.Notice.departed(groupId, merchantId, departedAt));
                 }
-                rules += purger.purgeDeparture(marker.get("groupId").s(), marker.get("merchantId").s(),
-                        marker.get(TableDefinition.GSI1_SK).s());
+                List<Map<String, AttributeValue>> stale = purger.staleRules(groupId, merchantId);
+                ReceiptService.Plan plan = departurePlan(marker, departedAt, group, stale);
+                rules += purger.delete(stale);
+                receipts.complete(plan);
+                purger.deleteDepartureMarker(groupId, merchantId, marker.get(TableDefinition.GSI1_SK).s());
                 departures++;
             }
             start = next(page);
         } while (start != null);
         Outbox.DeliveryReport notices = outbox.deliver(keepGoing);
         return new CleanupReport(groups, groupItems, departures, rules, complete, queued, notices);
+    }
+
+    /**
+     * The dissolve's receipt plan: every item of the partition, the group item included (deleted last), and as
+     * recipients every member then (the creator included) and every departed merchant whose departure is not yet
+     * cleaned up (its marker goes with the partition, and with it its own receipt).
+     */
+    private ReceiptService.Plan dissolvePlan(Map<String, AttributeValue> group) {
+        String groupId = group.get("groupId").s();
+        String requestedAt = group.containsKey("dissolvedAt") ? group.get("dissolvedAt").s()
+                : group.get(TableDefinition.GSI1_SK).s().split("#", 2)[0];
+        return receipts.planned(ReceiptService.receiptId(Receipts.DISSOLVE, groupId, null, requestedAt), () -> {
+            List<Map<String, AttributeValue>> items = purger.contents(groupId);
+            Map<String, ReceiptService.Recipient> recipients = new LinkedHashMap<>();
+            for (Map<String, AttributeValue> item : items) {
+                String sk = item.get(TableDefinition.SK).s();
+                if (item.containsKey("merchantId") && (sk.startsWith(Keys.MEMBER_PREFIX) || sk.startsWith(Keys.DEPARTED_PREFIX))) {
+                    AttributeValue federated = item.get("federated");
+                    boolean peer = sk.startsWith(Keys.DEPARTED_PREFIX) || (federated != null && Boolean.TRUE.equals(federated.bool()));
+                    String cloud = peer && item.containsKey("cloudId") ? item.get("cloudId").s() : null;
+                    String merchant = item.get("merchantId").s();
+                    recipients.putIfAbsent(merchant, new ReceiptService.Recipient(merchant, cloud));
+                }
+            }
+            return ReceiptService.plan(Receipts.DISSOLVE, groupId, null, requestedAt, text(group, "creatorId"),
+                    text(group, "homeCloudId"), items, recipients.values());
+        });
+    }
+
+    /**
+     * A departure's receipt plan: the departed merchant's stale rules and the marker itself (deleted last), for the
+     * departed merchant (on its cloud, when a peer's) and the group's creator. A marker from before receipts is a LEAVE.
+     */
+    private ReceiptService.Plan departurePlan(Map<String, AttributeValue> marker, String departedAt,
+                                              Map<String, AttributeValue> group, List<Map<String, AttributeValue>> stale) {
+        String groupId = marker.get("groupId").s();
+        String merchantId = marker.get("merchantId").s();
+        String kind = marker.containsKey("kind") ? marker.get("kind").s() : Receipts.LEAVE;
+        String requestedAt = marker.containsKey("requestedAt") ? marker.get("requestedAt").s() : departedAt;
+        return receipts.planned(ReceiptService.receiptId(kind, groupId, merchantId, requestedAt), () -> {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>(stale);
+            keys.add(OrgTable.keyMap(Keys.group(groupId), Keys.departed(merchantId)));
+            List<ReceiptService.Recipient> recipients = new ArrayList<>();
+            recipients.add(new ReceiptService.Recipient(merchantId, text(marker, "cloudId")));
+            boolean known = group != null && !group.isEmpty();
+            if (known) {
+                recipients.add(new ReceiptService.Recipient(group.get("creatorId").s(), null));
+            }
+            return ReceiptService.plan(kind, groupId, merchantId, requestedAt, known ? text(group, "creatorId") : null,
+                    known ? text(group, "homeCloudId") : null, keys, recipients);
+        });
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
     }
 
     /**

@@ -11,10 +11,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -79,10 +75,32 @@ public final class GroupPurger {
     }
 
     /**
-     * Deletes the rules and caps a departed merchant held in a group, as owner and as partner, unless they belong to a
-     * membership it holds now (it may have re-joined), then the departure marker it was called for.
+     * Every item of a group's partition, the group item included: its key, and who it names (merchantId, cloudId,
+     * federated), read consistently. What a dissolve's receipt plans to delete, before anything is.
      */
-    public long purgeDeparture(String groupId, String merchantId, String markerSortKey) {
+    public List<Map<String, AttributeValue>> contents(String groupId) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = table.client().query(QueryRequest.builder()
+                    .tableName(table.name())
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.group(groupId))))
+                    .projectionExpression(KEYS_ONLY + ", merchantId, cloudId, federated")
+                    .consistentRead(true)
+                    .exclusiveStartKey(start)
+                    .build());
+            items.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    /**
+     * The keys of the rules and caps a departed merchant held in a group, as owner and as partner, except those of a
+     * membership it holds now (it may have re-joined).
+     */
+    public List<Map<String, AttributeValue>> staleRules(String groupId, String merchantId) {
         Map<String, AttributeValue> current = table.client().getItem(b -> b.tableName(table.name())
                 .key(OrgTable.keyMap(Keys.group(groupId), Keys.member(merchantId))).consistentRead(true)).item();
         String currentMembership = current == null || !current.containsKey("membershipId") ? null
@@ -102,9 +120,12 @@ public final class GroupPurger {
                 .keyConditionExpression("gsi1pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.rulesForPartner(groupId, merchantId)))),
                 "partnerMembershipId", currentMembership, stale);
-        long deleted = delete(stale);
+        return stale;
+    }
+
+    /** Deletes the departure marker the run was started for, last; a newer departure keeps its own. */
+    public void deleteDepartureMarker(String groupId, String merchantId, String markerSortKey) {
         try {
-            // only the marker this run was started for: a newer departure keeps its own
             table.client().deleteItem(b -> b.tableName(table.name())
                     .key(OrgTable.keyMap(Keys.group(groupId), Keys.departed(merchantId)))
                     .conditionExpression("gsi1sk = :seen")
@@ -112,7 +133,6 @@ public final class GroupPurger {
         } catch (ConditionalCheckFailedException newerDeparture) {
             // the next cleanup run handles the newer marker
         }
-        return deleted;
     }
 
     private void queryAll(QueryRequest.Builder query, String bindingAttribute, String currentMembership,
@@ -130,44 +150,11 @@ public final class GroupPurger {
         } while (start != null);
     }
 
-    /**
-     * BatchWriteItem deletes, 25 at a time, retrying unprocessed items with backoff; up to {@value #PARALLEL_BATCHES}
-     * batches in flight, so a large partition is not deleted one round trip at a time. Returns once all are done;
-     * the first failure is rethrown after the others finished (the next run deletes what is left).
-     */
+    /** Deletes {@code keys} in parallel batches ({@link OrgTable#batchWriteInParallel}); returns how many. */
     long delete(List<Map<String, AttributeValue>> keys) {
-        List<WriteRequest> deletes = keys.stream()
+        table.batchWriteInParallel(keys.stream()
                 .map(key -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build())
-                .toList();
-        if (deletes.size() <= OrgTable.MAX_BATCH_WRITE) {
-            table.batchWrite(deletes);
-            return keys.size();
-        }
-        List<CompletableFuture<Void>> batches = new ArrayList<>();
-        for (int from = 0; from < deletes.size(); from += OrgTable.MAX_BATCH_WRITE) {
-            List<WriteRequest> batch = deletes.subList(from, Math.min(deletes.size(), from + OrgTable.MAX_BATCH_WRITE));
-            batches.add(CompletableFuture.runAsync(() -> table.batchWrite(batch), POOL));
-        }
-        RuntimeException first = null;
-        for (CompletableFuture<Void> batch : batches) {
-            try {
-                batch.join();
-            } catch (CompletionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException cause ? cause : e;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+                .toList());
         return keys.size();
     }
-
-    private static final int PARALLEL_BATCHES = 4;
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(PARALLEL_BATCHES, task -> {
-        Thread thread = new Thread(task, "orgshare-purge");
-        thread.setDaemon(true);
-        return thread;
-    });
 }

@@ -12,6 +12,7 @@ import orgshare.shared.json.Json;
 import orgshare.shared.model.GroupItem;
 import orgshare.shared.model.MemberItem;
 import orgshare.shared.model.MerchantItem;
+import orgshare.shared.receipts.Receipts;
 import orgshare.shared.time.Timestamps;
 import orgshare.shared.validation.Validate;
 import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
@@ -20,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -27,6 +30,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -251,7 +255,8 @@ public final class MembershipService {
 
     /**
      * A member leaves ({@code merchantId} is itself or "me"), or the creator removes one. One transaction: the member
-     * item goes, the count drops, and a departure marker tells the cleanup to delete the leaver's rules. The rules
+     * item goes, the count drops, and a departure marker tells the cleanup to delete the leaver's rules and to write
+     * the deletion receipt (what kind of departure, when, and the member's cloud when it is a peer's). The rules
      * are dead at once anyway: each is bound to the membership it was set for, which no longer exists.
      */
     public void leave(Caller caller, String rawGroupId, String rawMerchantId) {
@@ -260,15 +265,46 @@ public final class MembershipService {
         String target = ME.equals(rawMerchantId) ? me : Validate.generatedId("merchantId", rawMerchantId);
         boolean self = target.equals(me);
         String now = Timestamps.now(clock);
+        // the member's cloud, when a peer's: the caller's own when it leaves through its deployment; else the first
+        // try assumes a member of this deployment, and only when that is wrong does the member item (returned by the
+        // failed condition) name its cloud for a second try: no read, and a round trip more only to remove a peer's member
+        String cloud = self && caller.isPeerMerchant() ? caller.cloudId() : null;
+        try {
+            List<TransactWriteItem> first = leaveActions(groupId, me, target, now, cloud);
+            table.client().transactWriteItems(r -> r.transactItems(first));
+            return;
+        } catch (TransactionCanceledException e) {
+            Map<String, AttributeValue> member = OrgTable.failedItem(e, 1);
+            if (member == null || member.get("role") == null || MemberItem.CREATOR.equals(member.get("role").s())
+                    || Objects.equals(peerCloudOf(member), cloud)) {
+                throw OrgTable.refusal(e, failed -> explainLeaveRefusal(groupId, me, target));
+            }
+            cloud = peerCloudOf(member);
+        }
+        table.transact(leaveActions(groupId, me, target, now, cloud), failed -> explainLeaveRefusal(groupId, me, target));
+    }
 
+    /** The leave's transaction for a member of {@code cloud} (a peer's), or of this deployment (null). */
+    private List<TransactWriteItem> leaveActions(String groupId, String me, String target, String now, String cloud) {
+        boolean self = target.equals(me);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":creator", AttributeValue.fromS(MemberItem.CREATOR));
-        Delete.Builder removeMember = Delete.builder().tableName(table.name())
+        // the creator cannot leave (it dissolves), and nobody removes the creator
+        String condition = "attribute_exists(pk) AND #role <> :creator AND ";
+        if (cloud == null) {
+            condition += "(attribute_not_exists(federated) OR federated = :local)";
+            values.put(":local", AttributeValue.fromBool(false));
+        } else {
+            condition += "federated = :federated AND cloudId = :cloud";
+            values.put(":federated", AttributeValue.fromBool(true));
+            values.put(":cloud", AttributeValue.fromS(cloud));
+        }
+        Delete removeMember = Delete.builder().tableName(table.name())
                 .key(OrgTable.keyMap(Keys.group(groupId), Keys.member(target)))
                 .expressionAttributeNames(Map.of("#role", "role"))
                 .expressionAttributeValues(values)
-                // the creator cannot leave (it dissolves), and nobody removes the creator
-                .conditionExpression("attribute_exists(pk) AND #role <> :creator");
+                .conditionExpression(condition)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
         Map<String, AttributeValue> marker = new HashMap<>();
         marker.put(TableDefinition.PK, AttributeValue.fromS(Keys.group(groupId)));
         marker.put(TableDefinition.SK, AttributeValue.fromS(Keys.departed(target)));
@@ -276,11 +312,22 @@ public final class MembershipService {
         marker.put(TableDefinition.GSI1_SK, AttributeValue.fromS(now + "#" + groupId + "#" + target));
         marker.put("groupId", AttributeValue.fromS(groupId));
         marker.put("merchantId", AttributeValue.fromS(target));
-        table.transact(List.of(
+        marker.put("kind", AttributeValue.fromS(self ? Receipts.LEAVE : Receipts.REMOVE));
+        marker.put("requestedAt", AttributeValue.fromS(now));
+        if (cloud != null) {
+            marker.put("cloudId", AttributeValue.fromS(cloud));
+        }
+        return List.of(
                 countChange(groupId, self ? null : me, -1),
-                TransactWriteItem.builder().delete(removeMember.build()).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(marker).build()).build()),
-                failed -> explainLeaveRefusal(groupId, me, target));
+                TransactWriteItem.builder().delete(removeMember).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(marker).build()).build());
+    }
+
+    /** The cloud of a member item's merchant when it is a peer's; null for a merchant of this deployment. */
+    private static String peerCloudOf(Map<String, AttributeValue> member) {
+        AttributeValue federated = member.get("federated");
+        return federated != null && Boolean.TRUE.equals(federated.bool()) && member.containsKey("cloudId")
+                ? member.get("cloudId").s() : null;
     }
 
     /**

@@ -1,0 +1,23 @@
+package orgshare.functions.handler;
+
+import orgshare.functions.http.Access;
+import orgshare.functions.http.ApiHandler;
+import orgshare.functions.http.ApiRequest;
+import orgshare.functions.http.ApiResponse;
+import orgshare.shared.Orgshare;
+
+/** GET /receipts: the signed deletion receipts written for the caller (its leaves and removals, its groups' ends), newest first. */
+public final class ListReceiptsHandler extends ApiHandler {
+    public ListReceiptsHandler() {
+        this(Orgshare.fromEnvironment());
+    }
+
+    public ListReceiptsHandler(Orgshare app) {
+        super(app, Access.MERCHANT);
+    }
+
+    @Override
+    protected ApiResponse handle(ApiRequest request) {
+        return ApiResponse.ok(app.receipts().list(request.caller(), request.query("limit"), request.query("cursor")));
+    }
+}
