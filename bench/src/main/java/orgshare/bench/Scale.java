@@ -10,6 +10,7 @@ import orgshare.shared.service.RuleService;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -97,8 +98,9 @@ final class Scale {
                         c.outside(), b.outside()));
         section.line(String.format("**(b) Cleanup.** A %,d-member group is dissolved through its handler (which only marks "
                 + "it DISSOLVED), then CleanupService deletes all of it: its %,d items (members and the group item) "
-                + "at %,.0f items/s. Bare BatchWriteItem deletes (25 a call, sequential, keys known) of as many items of "
-                + "another such group: %,.0f items/s. Medians of %d rounds, in alternating order, after a round of each. "
+                + "at %,.0f items/s, and writes the signed deletion receipt: a plan before, one copy per member after. "
+                + "Bare BatchWriteItem requests (25 a call, sequential, keys known) doing the same storage work for another "
+                + "such group (its deletes, and a receipt-sized put per member): %,.0f items of the group/s. Medians of %d rounds, in alternating order, after a round of each. "
                 + "Time in DynamoDB calls in the median rounds, cleanup: %s; bare: %s.",
                 members, members + 1, c.rate(), b.rate(), settings.cleanupRounds(), c.calls(), b.calls()));
         section.line("");
@@ -150,7 +152,7 @@ final class Scale {
         return deletion;
     }
 
-    /** Times bare BatchWriteItem deletes of {@code items} items of a new group. */
+    /** Times bare BatchWriteItem deletes of {@code items} items of a new group, and the receipt copies' puts. */
     private static Deletion timeBareDeletes(World w, int items, CallTimer timer) {
         String group = w.group(items - 1, 0); // its members and the group item: as many items as the cleanup deleted
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
@@ -161,11 +163,24 @@ final class Scale {
         for (int i = 0; i < items - 3; i++) {
             keys.add(OrgTable.keyMap(pk, Keys.member(World.seededId("01JDSEED", i))));
         }
+        // the same storage work as the cleanup's: the deletes, and a receipt copy (a signed receipt's size) for each
+        // member, as the receipts of a dissolve are written (DESIGN §7)
+        List<WriteRequest> writes = new ArrayList<>();
+        keys.forEach(k -> writes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build()));
+        String copy = "{\"receipt\":{\"receiptId\":\"" + World.seededId("01JDRCPT", items) + "\",\"kind\":\"DISSOLVE\","
+                + "\"groupId\":\"" + group + "\",\"requestedAt\":\"" + World.SEED_TIME + "\",\"completedAt\":\""
+                + World.SEED_TIME + "\",\"deleted\":{\"GROUP\":1,\"MEMBER\":" + (items - 1) + "},\"keysDigest\":\"sha256:"
+                + "0".repeat(64) + "\"},\"signature\":\"" + "A".repeat(86) + "\",\"fingerprint\":\"sha256:" + "0".repeat(64) + "\"}";
+        for (Map<String, AttributeValue> k : keys.subList(1, keys.size())) {
+            String merchant = k.get("sk").s().substring(Keys.MEMBER_PREFIX.length());
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+                    "pk", AttributeValue.fromS(Keys.receipts(merchant)), "sk", AttributeValue.fromS(World.SEED_TIME + "#" + group),
+                    "receiptId", AttributeValue.fromS(group), "signed", AttributeValue.fromS(copy))).build()).build());
+        }
         timer.reset();
         long started = System.nanoTime();
-        for (int from = 0; from < keys.size(); from += OrgTable.MAX_BATCH_WRITE) {
-            List<WriteRequest> batch = keys.subList(from, Math.min(keys.size(), from + OrgTable.MAX_BATCH_WRITE)).stream()
-                    .map(k -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build()).toList();
+        for (int from = 0; from < writes.size(); from += OrgTable.MAX_BATCH_WRITE) {
+            List<WriteRequest> batch = writes.subList(from, Math.min(writes.size(), from + OrgTable.MAX_BATCH_WRITE));
             Map<String, List<WriteRequest>> pending = Map.of(w.table, batch);
             while (!pending.isEmpty()) {
                 Map<String, List<WriteRequest>> request = pending;
@@ -174,7 +189,7 @@ final class Scale {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        Deletion deletion = Deletion.of(keys.size(), seconds, timer);
+        Deletion deletion = Deletion.of(keys.size(), seconds, timer); // items of the group deleted, as the cleanup counts
         if (countPartition(w, group) != 0) {
             throw new IllegalStateException("the bare deletes left items behind");
         }
