@@ -22,7 +22,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +79,8 @@ public final class Main {
               --bearer KEY          the API key the event presents (its authorization header): the merchant's own key,
                                     where the function checks it (a key rotation replaces the key presented)
               --identity URL|FILE   verify-receipt: the signing deployment's GET /federation/identity (its URL, or a file
-                                    holding that answer); exit 0 when the receipt verifies, 1 when it does not
+                                    holding that answer); the file holds one receipt or GET /receipts' answer;
+                                    exit 0 when every receipt in it verifies, 1 when one does not
               ORGSHARE_OPERATOR_KEY the operator's API key; when unset, one is made and printed (kept in --data DIR)
             """;
 
@@ -278,14 +281,22 @@ public final class Main {
         if (identityAt == null) {
             throw new UsageException("verify-receipt needs --identity <URL or file> of the deployment that signed it.");
         }
-        Receipts.SignedReceipt receipt;
+        List<Receipts.SignedReceipt> receipts = new ArrayList<>();
         JsonNode identity;
         try {
-            receipt = EventJson.mapper().readValue(Files.readString(Path.of(line.positionals().get(0))), Receipts.SignedReceipt.class);
+            JsonNode file = EventJson.mapper().readTree(Files.readString(Path.of(line.positionals().get(0))));
+            // one signed receipt, or GET /receipts' answer as it was saved: every receipt in it
+            for (JsonNode one : file.has("receipts") ? file.get("receipts") : List.of(file)) {
+                receipts.add(EventJson.mapper().treeToValue(one, Receipts.SignedReceipt.class));
+            }
             identity = EventJson.mapper().readTree(identityAt.startsWith("http://") || identityAt.startsWith("https://")
                     ? fetchIdentity(identityAt) : Files.readString(Path.of(identityAt)));
         } catch (IOException e) {
             throw new LocalRunnerException("Cannot read the receipt or the identity: " + e.getMessage(), e);
+        }
+        if (receipts.isEmpty()) {
+            err.println("The file holds no receipt.");
+            return 1;
         }
         String publicKey = identity.path("publicKey").asText("");
         byte[] raw;
@@ -298,15 +309,20 @@ public final class Main {
             err.println("The identity is not one: its publicKey and fingerprint do not match.");
             return 1;
         }
-        if (!Receipts.verify(receipt, raw)) {
-            err.println("NOT verified: the receipt was changed, or " + identityAt + " did not sign it.");
-            return 1;
+        int failed = 0;
+        for (Receipts.SignedReceipt receipt : receipts) {
+            Receipts.Receipt r = receipt.receipt();
+            if (!Receipts.verify(receipt, raw)) {
+                failed++;
+                err.println("NOT verified: " + (r == null ? "a receipt" : "receipt " + r.receiptId())
+                        + " was changed, or " + identityAt + " did not sign it.");
+                continue;
+            }
+            out.println("Verified: receipt " + r.receiptId() + " (" + r.kind() + ", group " + r.groupId()
+                    + (r.merchantId() == null ? "" : ", merchant " + r.merchantId()) + ", completed " + r.completedAt()
+                    + ", deleted " + r.deleted() + ") signed by " + receipt.fingerprint());
         }
-        Receipts.Receipt r = receipt.receipt();
-        out.println("Verified: receipt " + r.receiptId() + " (" + r.kind() + ", group " + r.groupId()
-                + (r.merchantId() == null ? "" : ", merchant " + r.merchantId()) + ", completed " + r.completedAt()
-                + ") signed by " + receipt.fingerprint());
-        return EXIT_OK;
+        return failed == 0 ? EXIT_OK : 1;
     }
 
     private static String fetchIdentity(String url) throws IOException {

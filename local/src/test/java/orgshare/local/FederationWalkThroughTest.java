@@ -1,6 +1,7 @@
 package orgshare.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import orgshare.local.ReadmeWalkThrough.Call;
 import orgshare.local.ReadmeWalkThrough.Runner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,22 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FederationWalkThroughTest {
     private static final String SECTION = "## Federation: one group across two deployments";
     private static final String WALK_FIRST_LINE = "# federation walk-through: deployment A on port 3000, deployment B on port 3001";
-    private static final Pattern BEARER = Pattern.compile("Authorization: Bearer ([^'\\s]+)");
-    private static final Pattern BODY = Pattern.compile("(?s) -d '(\\{.*})'");
-    /** What {@code api} prints: the body, a space, the HTTP status. */
-    private static final Pattern ANSWER = Pattern.compile("^(.*) (\\d{3})$");
 
-    /** One call of the block's {@code api} helper, as bash traced it, and the answer it printed. */
-    private record Call(int index, String method, String url, String key, String trace, int status, String body) {
-        JsonNode json() {
-            return ReadmeWalkThrough.json(body);
-        }
-
-        @Override
-        public String toString() {
-            return method + " " + url + " -> " + status + " " + body;
-        }
-    }
 
     private final ReadmeWalkThrough walkThrough = new ReadmeWalkThrough();
 
@@ -95,7 +81,7 @@ class FederationWalkThroughTest {
         }
         assertTrue(ranThrough, "the walk-through runs through with bash -e within 90 s" + what);
         Map<String, String> vars = ReadmeWalkThrough.assignments(lines);
-        List<Call> calls = calls(lines);
+        List<Call> calls = ReadmeWalkThrough.calls(lines);
         assertWalkThrough(urls.get("A"), urls.get("B"), vars, calls, what.toString());
     }
 
@@ -104,41 +90,41 @@ class FederationWalkThroughTest {
         for (Call call : calls) {
             assertTrue(call.status() < 500 && call.status() != 401, call + what);
         }
-        String op = set(vars, "OP", what);
-        String group = set(vars, "GROUP", what);
-        String supplierId = set(vars, "S_ID", what);
-        String supplierKey = set(vars, "S_KEY", what);
-        String northId = set(vars, "N_ID", what);
-        String northKey = set(vars, "N_KEY", what);
-        String eastKey = set(vars, "E_KEY", what);
+        String op = ReadmeWalkThrough.set(vars, "OP", what);
+        String group = ReadmeWalkThrough.set(vars, "GROUP", what);
+        String supplierId = ReadmeWalkThrough.set(vars, "S_ID", what);
+        String supplierKey = ReadmeWalkThrough.set(vars, "S_KEY", what);
+        String northId = ReadmeWalkThrough.set(vars, "N_ID", what);
+        String northKey = ReadmeWalkThrough.set(vars, "N_KEY", what);
+        String eastKey = ReadmeWalkThrough.set(vars, "E_KEY", what);
         String exchange = "/groups/" + group + "/exchange/" + supplierId + "/";
 
         // two clouds, registered both ways by fingerprint
-        String cloudA = only(calls, "POST", a + "/clouds", op, what).json().get("cloudId").asText();
-        String cloudB = only(calls, "POST", b + "/clouds", op, what).json().get("cloudId").asText();
-        assertEquals(201, only(calls, "POST", a + "/peers", op, what).status(), what);
-        assertEquals(201, only(calls, "POST", b + "/peers", op, what).status(), what);
+        String cloudA = ReadmeWalkThrough.only(calls, "POST", a + "/clouds", op, what).json().get("cloudId").asText();
+        String cloudB = ReadmeWalkThrough.only(calls, "POST", b + "/clouds", op, what).json().get("cloudId").asText();
+        assertEquals(201, ReadmeWalkThrough.only(calls, "POST", a + "/peers", op, what).status(), what);
+        assertEquals(201, ReadmeWalkThrough.only(calls, "POST", b + "/peers", op, what).status(), what);
 
         // the invitation shows on B, with the group's home; the branch joins on B
-        JsonNode invited = groupIn(only(calls, "GET", b + "/groups", northKey, what), group);
+        JsonNode invited = groupIn(ReadmeWalkThrough.only(calls, "GET", b + "/groups", northKey, what), group);
         assertTrue(invited != null, "B lists the invitation" + what);
         assertEquals(cloudA, invited.path("homeCloudId").asText(), what);
         assertEquals("INVITED", invited.path("memberStatus").asText(), what);
-        Call join = only(calls, "PUT", b + "/groups/" + group + "/members/me", northKey, what);
+        Call join = ReadmeWalkThrough.only(calls, "PUT", b + "/groups/" + group + "/members/me", northKey, what);
         assertEquals(200, join.status(), what);
         assertEquals("ACTIVE", join.json().get("status").asText(), what);
 
         // the pull through B: exactly the branch's orders, of all the supplier stored
         Set<String> its = new TreeSet<>();
         Set<String> others = new TreeSet<>();
-        for (Call stored : all(calls, "PUT", null, supplierKey)) {
+        for (Call stored : ReadmeWalkThrough.all(calls, "PUT", null, supplierKey)) {
             if (stored.url().startsWith(a + "/records/order/")) {
                 assertEquals(200, stored.status(), stored + what);
                 (stored.trace().contains(northId) ? its : others).add(stored.url().substring((a + "/records/order/").length()));
             }
         }
         assertFalse(its.isEmpty() || others.isEmpty(), "the supplier stores orders for the branch and others" + what);
-        Call orders = only(calls, "GET", b + exchange + "order", northKey, what);
+        Call orders = ReadmeWalkThrough.only(calls, "GET", b + exchange + "order", northKey, what);
         assertEquals(200, orders.status(), what);
         Set<String> pulled = new TreeSet<>();
         for (JsonNode record : orders.json().get("records")) {
@@ -146,18 +132,18 @@ class FederationWalkThroughTest {
             assertEquals(northId, record.get("body").get("buyerId").asText(), what);
         }
         assertEquals(its, pulled, "the branch pulls its own orders, all of them" + what);
-        assertEquals("NOT_SHARED", only(calls, "GET", b + exchange + "order", eastKey, what).json().path("error").path("code").asText(), what);
+        assertEquals("NOT_SHARED", ReadmeWalkThrough.only(calls, "GET", b + exchange + "order", eastKey, what).json().path("error").path("code").asText(), what);
 
         // stock: the sku and level fields only, of a record stored with more
         Set<String> storedFields = new TreeSet<>();
-        for (Call stored : all(calls, "PUT", null, supplierKey)) {
-            Matcher body = BODY.matcher(stored.trace());
+        for (Call stored : ReadmeWalkThrough.all(calls, "PUT", null, supplierKey)) {
+            Matcher body = ReadmeWalkThrough.BODY.matcher(stored.trace());
             if (stored.url().startsWith(a + "/records/stock/") && body.find()) {
                 storedFields.addAll(fieldNames(ReadmeWalkThrough.json(body.group(1))));
             }
         }
         assertTrue(storedFields.size() > 2 && storedFields.containsAll(Set.of("sku", "level")), storedFields + what);
-        Call stock = only(calls, "GET", b + exchange + "stock", northKey, what);
+        Call stock = ReadmeWalkThrough.only(calls, "GET", b + exchange + "stock", northKey, what);
         assertEquals(200, stock.status(), what);
         assertFalse(stock.json().get("records").isEmpty(), what);
         for (JsonNode record : stock.json().get("records")) {
@@ -170,33 +156,33 @@ class FederationWalkThroughTest {
         assertEquals(1, pushes.size(), what);
         assertEquals(202, pushes.get(0).status(), what);
         String messageId = pushes.get(0).json().get("messageId").asText();
-        Call inbox = only(calls, "GET", a + "/inbox", supplierKey, what);
+        Call inbox = ReadmeWalkThrough.only(calls, "GET", a + "/inbox", supplierKey, what);
         assertTrue(inbox.index() > pushes.get(0).index(), what);
         assertTrue(contains(inbox.json().get("items"), item -> messageId.equals(item.path("messageId").asText())
                 && northId.equals(item.path("from").asText()) && cloudB.equals(item.path("fromCloudId").asText())), inbox + what);
 
         // the audit logs, each where its merchant lives, naming the other side's cloud
         for (String action : List.of("PULL", "PUSH")) {
-            assertTrue(contains(only(calls, "GET", a + "/audit", supplierKey, what).json().get("events"), event(action, cloudB)),
+            assertTrue(contains(ReadmeWalkThrough.only(calls, "GET", a + "/audit", supplierKey, what).json().get("events"), event(action, cloudB)),
                     action + what);
-            assertTrue(contains(only(calls, "GET", b + "/audit", northKey, what).json().get("events"), event(action, cloudA)),
+            assertTrue(contains(ReadmeWalkThrough.only(calls, "GET", b + "/audit", northKey, what).json().get("events"), event(action, cloudA)),
                     action + what);
         }
 
         // the branch leaves, the creator dissolves; after the schedule, B lists the group no more
-        Call leave = only(calls, "DELETE", b + "/groups/" + group + "/members/me", northKey, what);
+        Call leave = ReadmeWalkThrough.only(calls, "DELETE", b + "/groups/" + group + "/members/me", northKey, what);
         assertEquals(204, leave.status(), what);
-        Call dissolve = only(calls, "DELETE", a + "/groups/" + group, supplierKey, what);
+        Call dissolve = ReadmeWalkThrough.only(calls, "DELETE", a + "/groups/" + group, supplierKey, what);
         assertEquals(204, dissolve.status(), what);
         assertTrue(leave.index() < dissolve.index(), what);
-        Call refused = only(calls, "GET", b + exchange + "stock", eastKey, what);
+        Call refused = ReadmeWalkThrough.only(calls, "GET", b + exchange + "stock", eastKey, what);
         assertTrue(refused.index() > dissolve.index() && (refused.status() == 410 || refused.status() == 404), refused + what);
-        List<Call> listings = all(calls, "GET", b + "/groups", null);
+        List<Call> listings = ReadmeWalkThrough.all(calls, "GET", b + "/groups", null);
         Call last = listings.get(listings.size() - 1);
         assertTrue(last.index() > dissolve.index(), "B's last listing comes after the dissolve" + what);
-        assertEquals(200, only(calls, "PUT", b + "/groups/" + group + "/members/me", last.key(), what).status(),
+        assertEquals(200, ReadmeWalkThrough.only(calls, "PUT", b + "/groups/" + group + "/members/me", last.key(), what).status(),
                 "the last listing is by a member that joined" + what);
-        assertTrue(all(calls, "DELETE", b + "/groups/" + group + "/members/me", last.key()).isEmpty(),
+        assertTrue(ReadmeWalkThrough.all(calls, "DELETE", b + "/groups/" + group + "/members/me", last.key()).isEmpty(),
                 "and never left: only the dissolve's notice drops its pointer" + what);
         assertEquals(200, last.status(), what);
         assertTrue(groupIn(last, group) == null, "B no longer lists the group once A's schedule told it" + what);
@@ -206,47 +192,6 @@ class FederationWalkThroughTest {
      * The api calls whose answers were printed, in order. A call's answer is the last line before the next trace line;
      * the lines between are the rest of a request body that spans lines.
      */
-    private static List<Call> calls(List<String> lines) {
-        List<Call> calls = new ArrayList<>();
-        for (ReadmeWalkThrough.Curl curl : ReadmeWalkThrough.curls(lines)) {
-            int i = curl.line();
-            StringBuilder trace = new StringBuilder(lines.get(i));
-            int next = i + 1;
-            while (next < lines.size() && !lines.get(next).startsWith("+")) {
-                next++;
-            }
-            assertTrue(next > i + 1, "an answer after " + lines.get(i));
-            for (int j = i + 1; j < next - 1; j++) {
-                trace.append('\n').append(lines.get(j));
-            }
-            Matcher answer = ANSWER.matcher(lines.get(next - 1));
-            assertTrue(answer.matches(), "api prints the body and the status: " + lines.get(next - 1));
-            Matcher bearer = BEARER.matcher(trace);
-            calls.add(new Call(calls.size(), curl.method(), curl.url(), bearer.find() ? bearer.group(1) : null,
-                    trace.toString(), Integer.parseInt(answer.group(2)), answer.group(1).strip()));
-        }
-        return calls;
-    }
-
-    /** The calls of {@code method} to {@code url} (any, when null) made with {@code key} (any, when null). */
-    private static List<Call> all(List<Call> calls, String method, String url, String key) {
-        return calls.stream().filter(c -> c.method().equals(method) && (url == null || c.url().equals(url))
-                && (key == null || key.equals(c.key()))).toList();
-    }
-
-    private static Call only(List<Call> calls, String method, String url, String key, String what) {
-        List<Call> found = all(calls, method, url, key);
-        assertEquals(1, found.size(), "one " + method + " " + url + " with that key" + what);
-        return found.get(0);
-    }
-
-    /** A variable the walk-through set, with a value. */
-    private static String set(Map<String, String> vars, String name, String what) {
-        String value = vars.get(name);
-        assertTrue(value != null && !value.isEmpty(), "the walk-through sets $" + name + what);
-        return value;
-    }
-
     private static Predicate<JsonNode> event(String action, String peerCloudId) {
         return e -> action.equals(e.path("action").asText()) && peerCloudId.equals(e.path("peerCloudId").asText());
     }

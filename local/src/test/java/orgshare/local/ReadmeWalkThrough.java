@@ -30,11 +30,18 @@ final class ReadmeWalkThrough {
     /** Where ./run-local runs from (it changes to its own folder), so template.yaml is found as it finds it. */
     static final Path PROJECT = Path.of("..");
     static final String RUN_LOCAL = "./run-local";
-    /** A top-level call of the block's {@code api} helper, as {@code bash -x} prints it (nested levels print {@code ++}). */
-    private static final Pattern CURL = Pattern.compile("^\\+ curl -s -X (\\S+) (\\S+) ");
+    /**
+     * A top-level call of the block's {@code api} helper, as {@code bash -x} prints it (nested levels print {@code ++});
+     * bash quotes a URL with a query ({@code '...?a=1&b=2'}): the URL is read without the quotes.
+     */
+    private static final Pattern CURL = Pattern.compile("^\\+ curl -s -X (\\S+) '?([^'\\s]+)'? ");
     private static final Pattern BLOCK = Pattern.compile("(?ms)^```\\n(.*?)^```$");
     private static final Pattern ASSIGNMENT = Pattern.compile("^\\+ (\\w+)=(\\S*)$");
     private static final Pattern EXPORT = Pattern.compile("export (\\w+)=(\\S+)");
+    private static final Pattern BEARER = Pattern.compile("Authorization: Bearer ([^'\\s]+)");
+    static final Pattern BODY = Pattern.compile("(?s) -d '(\\{.*})'");
+    /** What {@code api} prints: the body, a space, the HTTP status. */
+    private static final Pattern ANSWER = Pattern.compile("^(.*) (\\d{3})$");
 
     private final List<Process> processes = new ArrayList<>();
 
@@ -208,5 +215,58 @@ final class ReadmeWalkThrough {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /** One call of the block's {@code api} helper, as bash traced it, and the answer it printed. */
+    record Call(int index, String method, String url, String key, String trace, int status, String body) {
+        JsonNode json() {
+            return ReadmeWalkThrough.json(body);
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + url + " -> " + status + " " + body;
+        }
+    }
+
+    static List<Call> calls(List<String> lines) {
+        List<Call> calls = new ArrayList<>();
+        for (ReadmeWalkThrough.Curl curl : ReadmeWalkThrough.curls(lines)) {
+            int i = curl.line();
+            StringBuilder trace = new StringBuilder(lines.get(i));
+            int next = i + 1;
+            while (next < lines.size() && !lines.get(next).startsWith("+")) {
+                next++;
+            }
+            assertTrue(next > i + 1, "an answer after " + lines.get(i));
+            for (int j = i + 1; j < next - 1; j++) {
+                trace.append('\n').append(lines.get(j));
+            }
+            Matcher answer = ANSWER.matcher(lines.get(next - 1));
+            assertTrue(answer.matches(), "api prints the body and the status: " + lines.get(next - 1));
+            Matcher bearer = BEARER.matcher(trace);
+            calls.add(new Call(calls.size(), curl.method(), curl.url(), bearer.find() ? bearer.group(1) : null,
+                    trace.toString(), Integer.parseInt(answer.group(2)), answer.group(1).strip()));
+        }
+        return calls;
+    }
+
+    /** The calls of {@code method} to {@code url} (any, when null) made with {@code key} (any, when null). */
+    static List<Call> all(List<Call> calls, String method, String url, String key) {
+        return calls.stream().filter(c -> c.method().equals(method) && (url == null || c.url().equals(url))
+                && (key == null || key.equals(c.key()))).toList();
+    }
+
+    static Call only(List<Call> calls, String method, String url, String key, String what) {
+        List<Call> found = all(calls, method, url, key);
+        assertEquals(1, found.size(), "one " + method + " " + url + " with that key" + what);
+        return found.get(0);
+    }
+
+    /** A variable the walk-through set, with a value. */
+    static String set(Map<String, String> vars, String name, String what) {
+        String value = vars.get(name);
+        assertTrue(value != null && !value.isEmpty(), "the walk-through sets $" + name + what);
+        return value;
     }
 }

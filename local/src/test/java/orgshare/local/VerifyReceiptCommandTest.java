@@ -59,4 +59,32 @@ class VerifyReceiptCommandTest {
         assertEquals(1, forged.exit(), "an identity whose key does not match its fingerprint");
         assertEquals(2, run("verify-receipt", receipt.toString()).exit(), "the identity is needed");
     }
+
+    @Test
+    void getReceiptsAnswerAsSavedVerifiesEveryReceiptInItAndFailsOnOneChanged(@TempDir Path dir) throws Exception {
+        List<Receipts.SignedReceipt> signed = List.of(
+                Receipts.sign(new Receipts.Receipt("01JDRECE1PT000000000000002", "DISSOLVE", "01JDGR0VP00000000000000002", null,
+                        "2026-11-30T05:00:00.000Z", "2026-11-30T05:05:00.000Z", Map.of("MEMBER", 3L, "GROUP", 1L),
+                        Receipts.keysDigest(List.of("x"))), key),
+                Receipts.sign(new Receipts.Receipt("01JDRECE1PT000000000000003", "REMOVE", "01JDGR0VP00000000000000003",
+                        "01JDMERCHANT00000000000002", "2026-11-30T05:00:00.000Z", "2026-11-30T05:06:00.000Z",
+                        Map.of("RULE", 2L), Receipts.keysDigest(List.of("y"))), key));
+        Path answer = dir.resolve("receipts.json");
+        Files.writeString(answer, EventJson.mapper().writeValueAsString(Map.of("receipts", signed)));
+        Path identity = dir.resolve("identity.json");
+        Files.writeString(identity, "{\"publicKey\":\"" + key.publicKeyText() + "\",\"fingerprint\":\"" + key.fingerprint() + "\"}");
+
+        Run ok = run("verify-receipt", answer.toString(), "--identity", identity.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("receipt 01JDRECE1PT000000000000002 (DISSOLVE") && ok.out().contains("receipt 01JDRECE1PT000000000000003 (REMOVE"), ok.out());
+
+        Files.writeString(answer, Files.readString(answer).replace("\"REMOVE\"", "\"LEAVE\""));
+        Run changed = run("verify-receipt", answer.toString(), "--identity", identity.toString());
+        assertEquals(1, changed.exit(), "one changed receipt fails the file");
+        assertTrue(changed.out().contains("receipt 01JDRECE1PT000000000000002") && changed.err().contains("01JDRECE1PT000000000000003"),
+                changed.out() + changed.err());
+
+        Files.writeString(answer, "{\"receipts\":[]}");
+        assertEquals(1, run("verify-receipt", answer.toString(), "--identity", identity.toString()).exit(), "no receipt verifies nothing");
+    }
 }
