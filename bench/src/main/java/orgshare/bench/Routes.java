@@ -93,6 +93,8 @@ final class Routes {
         });
         on("GET /audit", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
         on("GET /openapi.json", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
+        on("GET /console", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
+        on("GET /console/{proxy+}", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
         on("GET /federation/identity", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
         on("POST /peers", (w, r) -> {
             forgetPeer(w, "bench-peer-2");

@@ -38,7 +38,8 @@ record ApiReply(int status, JsonNode json, String text) {
         java.util.Map<String, String> received = new java.util.TreeMap<>();
         response.headers().map().forEach((name, values) -> received.put(name, String.join(",", values)));
         OpenApiContract.check(method, path, sent, body, response.statusCode(), received, response.body());
-        JsonNode json = response.body().isEmpty() ? EventJson.mapper().nullNode() : EventJson.mapper().readTree(response.body());
+        boolean isJson = response.headers().firstValue("content-type").orElse("").startsWith("application/json");
+        JsonNode json = response.body().isEmpty() || !isJson ? EventJson.mapper().nullNode() : EventJson.mapper().readTree(response.body());
         return new ApiReply(response.statusCode(), json, response.body());
     }
 }

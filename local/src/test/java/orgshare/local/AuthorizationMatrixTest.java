@@ -210,6 +210,13 @@ class AuthorizationMatrixTest {
             // the API's description: public, the same for everyone, and nothing in it depends on the caller
             row("GET", "/openapi.json", t -> get("/openapi.json"),
                     OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+            // the console's page and assets: public files, the same for everyone (the page asks for a key itself)
+            row("GET", "/console", t -> get("/console"),
+                    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+            row("GET", "/console/{proxy+}", t -> get("/console/assets/unknown.js"),
+                    refused(404, "NOT_FOUND"), refused(404, "NOT_FOUND"), refused(404, "NOT_FOUND"), refused(404, "NOT_FOUND"),
+                    refused(404, "NOT_FOUND"), refused(404, "NOT_FOUND"), refused(404, "NOT_FOUND"), refused(404, "NOT_FOUND"),
+                    refused(404, "NOT_FOUND"), refused(404, "NOT_FOUND"), refused(404, "NOT_FOUND"), refused(404, "NOT_FOUND")),
             // peers are the operator's; registering one needs the peer to answer (none does here: 503)
             row("POST", "/peers", t -> send("/peers", "{\"cloudId\":\"globex\",\"endpoint\":\"http://127.0.0.1:9\",\"fingerprint\":\"sha256:"
                             + "A".repeat(43) + "\"}"),

@@ -74,7 +74,7 @@ class LeastPrivilegeTest {
     private static final String UNKNOWN_MERCHANT = "01JDMERCHANT0000000000000Z";
 
     /** Functions that touch no AWS resource (the API's description, from the jar): no Policies, no call. */
-    private static final Set<String> NO_TABLE = Set.of("OpenApiFunction");
+    private static final Set<String> NO_TABLE = Set.of("OpenApiFunction", "ConsoleFunction");
 
     /** What IAM calls a write: a read-only function holds none of these. */
     private static final Set<String> WRITE_ACTIONS = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem",
@@ -538,6 +538,8 @@ class LeastPrivilegeTest {
 
         // the API's description needs no key and no table; the federation identity no key, and names the cloud
         assertEquals("3.0.3", call(200, "GET", "/openapi.json", null, null).json().get("openapi").asText());
+        String console = call(200, "GET", "/console", null, null).text(); // the console's page and script: no key, no table
+        call(200, "GET", ConsolePage.script(console), null, null);
         JsonNode identity = call(200, "GET", "/federation/identity", null, null).json();
         assertEquals("acme", identity.get("cloudIds").get(0).asText());
         assertEquals(fingerprint, identity.get("fingerprint").asText(), "it publishes the key its federation secret derives");

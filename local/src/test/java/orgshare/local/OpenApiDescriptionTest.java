@@ -60,8 +60,9 @@ class OpenApiDescriptionTest {
         for (HttpRoute route : template.httpRoutes()) {
             String method = route.method().toUpperCase(Locale.ROOT);
             Matcher greedy = GREEDY.matcher(route.path());
-            assertEquals(method.equals("ANY"), greedy.find() && greedy.end() == route.path().length(),
-                    route.routeKey() + ": ANY exactly on a path that ends in a greedy parameter");
+            boolean endsGreedy = greedy.find() && greedy.end() == route.path().length();
+            // a GET may end in one too (the console's files); ANY only there
+            assertTrue(!method.equals("ANY") || endsGreedy, route.routeKey() + ": ANY only on a path that ends in a greedy parameter");
             String path = GREEDY.matcher(route.path()).replaceAll("{$1}");
             for (String each : method.equals("ANY") ? ANY_METHODS : List.of(method)) {
                 assertTrue(routes.add(each + " " + path), "two routes are one operation: " + each + " " + path);

@@ -52,6 +52,8 @@ class RoundTripsTest {
         EXPECTED.put("GET /merchants/me", List.of("GetItem"));
         EXPECTED.put("POST /merchants/me/key", List.of("TransactWriteItems"));
         EXPECTED.put("GET /openapi.json", List.of());
+        EXPECTED.put("GET /console", List.of());
+        EXPECTED.put("GET /console/{proxy+}", List.of());
         EXPECTED.put("GET /federation/identity", List.of("Query"));
         // registering reads the peer's identity over HTTP between its two calls
         EXPECTED.put("POST /peers", List.of("BatchGetItem", "TransactWriteItems"));
@@ -197,6 +199,10 @@ class RoundTripsTest {
         CALLS.reset();
         call("GET", "/openapi.json", null, null); // no key: no authorizer, and no table
         measured.put("GET /openapi.json", new ArrayList<>(CALLS.calls()));
+        String page = call("GET", "/console", null, null).text(); // static files from the jar: no authorizer, no table
+        measured.put("GET /console", new ArrayList<>(CALLS.calls()));
+        call("GET", ConsolePage.script(page), null, null);
+        measured.put("GET /console/{proxy+}", new ArrayList<>(CALLS.calls()));
         CALLS.reset();
         call("GET", "/federation/identity", null, null); // no key: the hosted clouds, one Query on gsi1
         measured.put("GET /federation/identity", new ArrayList<>(CALLS.calls()));

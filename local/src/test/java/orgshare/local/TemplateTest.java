@@ -49,7 +49,7 @@ class TemplateTest {
             assertTrue(RequestHandler.class.isAssignableFrom(handler), handler + " implements RequestHandler");
             assertTrue(Modifier.isPublic(assertDoesNotThrow(() -> handler.getConstructor()).getModifiers()),
                     handler + " has the public no-arg constructor Lambda uses");
-            if (!function.logicalId().equals("OpenApiFunction")) { // the one function that uses no table
+            if (!Set.of("OpenApiFunction", "ConsoleFunction").contains(function.logicalId())) { // the functions that use no table
                 assertDoesNotThrow(() -> handler.getConstructor(Orgshare.class),
                         handler + " has the public (Orgshare) constructor tests and the runner use");
             }
@@ -103,7 +103,8 @@ class TemplateTest {
                 "no identity source, so the authorizer runs even without a key");
         // the open routes: the API's description, the federation identity, and the federation wire, whose every call
         // is refused unless a registered peer signed it (the signature is the credential there, not a key)
-        Set<String> open = Set.of("GET /openapi.json", "GET /federation/identity", "ANY /federation/v1/{proxy+}");
+        Set<String> open = Set.of("GET /openapi.json", "GET /console", "GET /console/{proxy+}", "GET /federation/identity",
+                "ANY /federation/v1/{proxy+}");
         for (HttpRoute route : template.httpRoutes()) {
             if (open.contains(route.routeKey())) {
                 assertEquals(null, route.authorizer(), route.routeKey() + " is public (Auth: Authorizer: NONE)");

@@ -1,0 +1,124 @@
+package orgshare.functions.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import orgshare.functions.http.ApiRequest;
+import orgshare.functions.http.ApiResponse;
+import orgshare.shared.error.ApiException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GET /console and GET /console/{proxy+}: the web console's static files, no key needed (the page itself asks for
+ * one and calls the public API with it). The files are read from the jar once per container and each asset is
+ * named by its SHA-256, so a new deployment never meets a stale cached copy and the page itself is never cached.
+ */
+public final class ConsoleHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    static final String ASSET_PREFIX = "/console/assets/";
+    private static final Map<String, String> TYPES = Map.of(
+            "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "html", "text/html; charset=utf-8");
+    private static final List<String> ASSETS = List.of("app.js", "app.css");
+
+    private record File(String contentType, String cacheControl, String body) {
+    }
+
+    /** Every file by the path it answers on: index.html on /console, the assets on their fingerprinted names. */
+    private static final Map<String, File> FILES = load();
+
+    static Map<String, File> load() {
+        Map<String, File> files = new HashMap<>();
+        String index = read("index.html");
+        for (String asset : ASSETS) {
+            String body = read(asset);
+            int dot = asset.lastIndexOf('.');
+            String extension = asset.substring(dot + 1);
+            String path = ASSET_PREFIX + asset.substring(0, dot) + "." + hash8(body) + "." + extension;
+            files.put(path, new File(TYPES.get(extension), "public, max-age=31536000, immutable", body));
+            String placeholder = "{{" + asset + "}}";
+            if (!index.contains(placeholder)) {
+                throw new IllegalStateException("console/index.html does not name " + placeholder);
+            }
+            index = index.replace(placeholder, path);
+        }
+        files.put("/console", new File(TYPES.get("html"), "no-cache", index));
+        return Map.copyOf(files);
+    }
+
+    private static String read(String name) {
+        try (InputStream in = ConsoleHandler.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("console/" + name + " is not in the jar (the functions module packs it)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("console/" + name + " cannot be read", e);
+        }
+    }
+
+    private static String hash8(String body) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        if (ApiRequest.hasBody(event)) {
+            return secured(ApiResponse.error(ApiException.validation("This route takes no body; send the request without one.")).toHttp());
+        }
+        String path = pathOf(event);
+        File file = path == null ? null : FILES.get(path);
+        if (file == null) {
+            return secured(ApiResponse.error(ApiException.notFound("NOT_FOUND", "The console has no such file.")).toHttp());
+        }
+        APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
+        response.setStatusCode(200);
+        response.setHeaders(Map.of("content-type", file.contentType(), "cache-control", file.cacheControl()));
+        response.setIsBase64Encoded(false);
+        response.setBody(file.body());
+        return secured(response);
+    }
+
+    /**
+     * The path asked for: the page on GET /console, else the {proxy+} route's parameter (decoded by the gateway);
+     * without one on another path there is no file to answer.
+     */
+    private static String pathOf(APIGatewayV2HTTPEvent event) {
+        Map<String, String> parameters = event.getPathParameters();
+        String proxy = parameters == null ? null : parameters.get("proxy");
+        if (proxy != null) {
+            return "/console/" + proxy;
+        }
+        String rawPath = event.getRawPath();
+        return rawPath == null || rawPath.endsWith("/console") ? "/console" : null;
+    }
+
+    /** The headers every answer carries, errors included: the page may run only its own files. */
+    private static APIGatewayV2HTTPResponse secured(APIGatewayV2HTTPResponse response) {
+        Map<String, String> headers = new LinkedHashMap<>(response.getHeaders());
+        headers.put("content-security-policy", CONTENT_SECURITY_POLICY);
+        headers.put("x-content-type-options", "nosniff");
+        headers.put("referrer-policy", "no-referrer");
+        response.setHeaders(headers);
+        return response;
+    }
+}

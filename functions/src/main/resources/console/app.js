@@ -1,0 +1,420 @@
+// orgshare console: a client of the public API like any other. No framework, no build step; the key stays in this
+// tab's sessionStorage. Every element is built with the DOM (no innerHTML), so the API's data is never markup.
+const KEY = "orgshare.key";
+const SCOPES = ["NONE", "SUMMARY", "FIELDS", "FULL"];
+const PLAIN = {
+  MISSING_KEY: "Enter an API key to sign in.",
+  INVALID_KEY: "This API key is not valid: check it, or ask your operator for a new one.",
+  FORBIDDEN: "Your key may not do this.",
+  VALIDATION_FAILED: "Something you entered is not in the expected form.",
+  MALFORMED_JSON: "The request could not be read.",
+  NOT_FOUND: "There is nothing here.",
+  GROUP_NOT_FOUND: "There is no such group, or you are not in it.",
+  GROUP_DISSOLVED: "This group has been dissolved.",
+  MEMBER_NOT_FOUND: "There is no such member in this group.",
+  MERCHANT_NOT_FOUND: "There is no merchant with this ID.",
+  CLOUD_NOT_FOUND: "There is no such cloud.",
+  ALREADY_MEMBER: "This merchant is already in the group.",
+  NOT_ACTIVE_MEMBER: "You have to join the group first.",
+  NOT_SHARED: "No rule opens these records to you.",
+  VERSION_CONFLICT: "Someone changed the rules since you loaded them. The matrix has been reloaded: look again and repeat your change.",
+  INVALID_CURSOR: "This list changed; start it again.",
+  THROTTLED: "Too many requests: wait a moment and try again.",
+  PEER_UNAVAILABLE: "The other cloud does not answer right now.",
+  UNAVAILABLE: "The service is unavailable for a moment; try again.",
+  INTERNAL: "Something went wrong on the server; try again.",
+};
+
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// ---- small DOM helpers
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
+    else if (name === "text") el.textContent = value;
+    else if (name === "class") el.className = value;
+    else el.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) el.append(child);
+  }
+  return el;
+}
+let uid = 0;
+function field(label, attrs = {}) {
+  const id = attrs.id || "f" + (++uid);
+  return h("div", { class: "field" }, h("label", { for: id, text: label }), h("input", { ...attrs, id }));
+}
+function table(headers, rows, attrs = {}) {
+  return h("div", { class: "table-wrap" }, h("table", attrs,
+    h("thead", {}, h("tr", {}, headers.map((t) => (typeof t === "string" ? h("th", { scope: "col", text: t }) : t)))),
+    h("tbody", {}, rows)));
+}
+const $ = (id) => document.getElementById(id);
+const main = () => $("main");
+
+function say(text) {
+  $("status").textContent = text || "";
+}
+function showError(e) {
+  const box = $("error");
+  box.replaceChildren();
+  if (!e) {
+    box.hidden = true;
+    return;
+  }
+  const code = e instanceof ApiError ? e.code : "NETWORK";
+  const plain = PLAIN[code] || (code === "NETWORK" ? "The API could not be reached." : "The request was refused.");
+  box.append(h("strong", { class: "error-code", text: code }), " ", h("span", { class: "error-plain", text: plain }));
+  if (e.message) box.append(" ", h("span", { class: "error-message", text: "(" + e.message + ")" }));
+  box.hidden = false;
+  box.focus?.();
+}
+
+// ---- the API
+async function api(method, path, body) {
+  const headers = { authorization: "Bearer " + (sessionStorage.getItem(KEY) || "") };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  say("Working…");
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } finally {
+    say("");
+  }
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!response.ok) {
+    const error = json && json.error ? json.error : { code: "HTTP_" + response.status, message: text.slice(0, 200) };
+    throw new ApiError(response.status, error.code, error.message);
+  }
+  return json;
+}
+const enc = encodeURIComponent;
+const withQuery = (path, params) => {
+  const q = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== "")
+    .map(([k, v]) => enc(k) + "=" + enc(v)).join("&");
+  return q ? path + "?" + q : path;
+};
+
+// run a user's action: errors in words, never a blank screen
+function act(fn) {
+  return async (event) => {
+    event?.preventDefault?.();
+    showError(null);
+    try {
+      await fn(event);
+    } catch (e) {
+      showError(e);
+    }
+  };
+}
+
+// a paged list: "More" fetches the next page with the API's cursor
+function pagedList(fetchPage, renderRows, headers, attrs = {}) {
+  const body = h("tbody");
+  const more = h("button", { type: "button", class: "secondary", hidden: true, text: "More" });
+  let cursor;
+  const load = async () => {
+    const page = await fetchPage(cursor);
+    body.append(...renderRows(page));
+    cursor = page.cursor;
+    more.hidden = !cursor;
+  };
+  more.addEventListener("click", act(load));
+  const wrap = h("div", { class: "table-wrap" }, h("table", attrs,
+    h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col", text: t })))), body), more);
+  return { element: wrap, load };
+}
+
+// ---- the dialog: keyboard-usable (Esc cancels, focus moves in and back)
+function openDialog(title, bodyNodes, buttons) {
+  const dialog = $("dialog");
+  const opener = document.activeElement;
+  $("dialog-title").textContent = title;
+  $("dialog-body").replaceChildren(...bodyNodes);
+  $("dialog-actions").replaceChildren(...buttons.map(([label, cls, onClick]) => h("button", {
+    type: "button", class: cls, text: label,
+    onclick: act(async () => {
+      dialog.close(); // an error then shows on the page, not behind the modal
+      if (onClick) await onClick();
+    }),
+  })));
+  dialog.addEventListener("close", () => opener?.focus?.(), { once: true });
+  dialog.showModal();
+  (dialog.querySelector("input, select") || dialog.querySelector("button"))?.focus();
+}
+function confirmDialog(title, text, label, onConfirm) {
+  openDialog(title, [h("p", { text })], [[label, "danger", onConfirm], ["Cancel", "secondary", null]]);
+}
+
+// ---- sign in and out
+function signInView() {
+  $("who").textContent = "";
+  $("sign-out").hidden = true;
+  const key = field("API key", { id: "key", type: "password", autocomplete: "off", required: true, spellcheck: "false" });
+  main().replaceChildren(h("section", {}, h("h2", { text: "Sign in" }),
+    h("p", { text: "Your key stays in this browser tab only, and is forgotten when you sign out or close the tab." }),
+    h("form", { id: "sign-in", onsubmit: act(async () => {
+      sessionStorage.setItem(KEY, $("key").value.trim());
+      try {
+        await start();
+      } catch (e) {
+        sessionStorage.removeItem(KEY);
+        throw e;
+      }
+    }) }, key, h("button", { type: "submit", text: "Sign in" }))));
+  $("key").focus();
+}
+function signOut() {
+  sessionStorage.removeItem(KEY);
+  showError(null);
+  signInView();
+}
+
+async function start() {
+  let me;
+  try {
+    me = await api("GET", "/merchants/me");
+  } catch (e) {
+    if (e.code !== "FORBIDDEN") throw e;
+    await api("GET", "/peers"); // the operator's key: /merchants/me refuses it, /peers does not
+    me = null;
+  }
+  $("sign-out").hidden = false;
+  if (me) {
+    $("who").textContent = "Signed in as " + me.name + " (" + me.merchantId + ", cloud " + me.cloudId + ")";
+    merchant.me = me;
+    await groupsView();
+  } else {
+    $("who").textContent = "Signed in as the operator";
+    await operatorView();
+  }
+}
+
+// ---- the operator
+async function operatorView() {
+  const created = h("div", { id: "new-merchant", "aria-live": "polite" });
+  const peers = pagedList((cursor) => api("GET", withQuery("/peers", { cursor })),
+    (page) => page.peers.map((p) => h("tr", {}, h("td", { text: p.cloudId }), h("td", { text: p.endpoint }),
+      h("td", { class: "id", text: p.fingerprint }))), ["Cloud", "Endpoint", "Fingerprint"]);
+  main().replaceChildren(
+    h("section", {}, h("h2", { text: "Clouds" }),
+      h("form", { id: "create-cloud", class: "inline", onsubmit: act(async (ev) => {
+        const c = await api("POST", "/clouds", { cloudId: $("cloud-id").value.trim(), name: $("cloud-name").value.trim() });
+        ev.target.reset();
+        say("Cloud " + c.cloudId + " registered.");
+      }) }, field("Cloud ID", { id: "cloud-id", required: true, placeholder: "acme" }),
+      field("Name", { id: "cloud-name", required: true }), h("button", { type: "submit", text: "Register cloud" }))),
+    h("section", {}, h("h2", { text: "Merchants" }),
+      h("form", { id: "create-merchant", class: "inline", onsubmit: act(async () => {
+        const m = await api("POST", "/merchants", { cloudId: $("merchant-cloud").value.trim(), name: $("merchant-name").value.trim() });
+        $("merchant-name").value = "";
+        const keyBox = h("input", { id: "new-key", class: "key-once", readonly: true, value: m.apiKey, "aria-label": "The new API key" });
+        created.replaceChildren(h("p", {}, "Merchant ", h("strong", { text: m.name }), " created with ID ",
+          h("code", { id: "new-merchant-id", text: m.merchantId }), ". Its API key is shown this once: give it to the merchant now."),
+          keyBox, h("button", { type: "button", class: "secondary", text: "Copy key", onclick: act(async () => {
+            keyBox.select();
+            await navigator.clipboard.writeText(m.apiKey);
+            say("Key copied.");
+          }) }));
+      }) }, field("Cloud ID", { id: "merchant-cloud", required: true }), field("Name", { id: "merchant-name", required: true }),
+      h("button", { type: "submit", text: "Create merchant" })), created),
+    h("section", {}, h("h2", { text: "Peers" }), peers.element));
+  await peers.load();
+}
+
+// ---- a merchant
+const merchant = { me: null };
+
+async function groupsView() {
+  const list = pagedList((cursor) => api("GET", withQuery("/groups", { cursor })),
+    (page) => page.groups.map((g) => h("tr", { "data-group": g.groupId },
+      h("td", { text: g.name }), h("td", { class: "id", text: g.groupId }), h("td", { text: g.role }),
+      h("td", { text: g.memberStatus }), h("td", { text: g.status }), h("td", { text: g.homeCloudId || merchant.me.cloudId }),
+      h("td", {}, g.memberStatus === "INVITED"
+        ? h("button", { type: "button", class: "join", text: "Join", onclick: act(async () => {
+          await api("PUT", "/groups/" + enc(g.groupId) + "/members/me");
+          await groupView(g.groupId);
+        }) })
+        : h("button", { type: "button", class: "open", text: "Open", onclick: act(() => groupView(g.groupId)) })))),
+    ["Name", "Group ID", "Role", "My status", "Group status", "Home cloud", ""], { id: "groups" });
+  main().replaceChildren(
+    h("section", {}, h("h2", { text: "My groups" }), list.element),
+    h("section", {}, h("h2", { text: "Create a group" }),
+      h("form", { id: "create-group", class: "inline", onsubmit: act(async () => {
+        const g = await api("POST", "/groups", { name: $("group-name").value.trim() });
+        await groupView(g.groupId);
+      }) }, field("Group name", { id: "group-name", required: true }), h("button", { type: "submit", text: "Create group" }))));
+  await list.load();
+}
+
+async function groupView(groupId) {
+  const g = "/groups/" + enc(groupId);
+  const first = await api("GET", withQuery(g, { limit: 50 }));
+  const me = merchant.me.merchantId;
+  const creator = first.creatorId === me;
+  const members = pagedList(async (cursor) => (cursor ? api("GET", withQuery(g, { limit: 50, cursor })) : first),
+    (page) => page.members.map((m) => h("tr", { "data-member": m.merchantId },
+      h("td", { class: "id", text: m.merchantId + (m.merchantId === me ? " (me)" : "") }), h("td", { text: m.cloudId }),
+      h("td", { text: m.role }), h("td", { text: m.status }), h("td", { class: "id", text: m.linkId || "—" }),
+      h("td", {}, creator && m.merchantId !== me ? h("button", { type: "button", class: "danger", text: "Remove",
+        onclick: act(() => confirmDialog("Remove this member?", "Remove " + m.merchantId + " from " + first.name
+          + "? Its rules stop working at once.", "Remove", async () => {
+          await api("DELETE", g + "/members/" + enc(m.merchantId));
+          await groupView(groupId);
+        })) }) : ""))),
+    ["Merchant", "Cloud", "Role", "Status", "Link ID", ""], { id: "members" });
+  const matrixBox = h("div", { id: "matrix" });
+  const providersBox = h("div", { id: "providers" });
+  const previewBox = h("div", { id: "preview" });
+  const matrixType = field("Record type", { id: "matrix-type", required: true, value: "order" });
+  main().replaceChildren(
+    h("p", {}, h("button", { type: "button", class: "secondary", text: "← My groups", onclick: act(groupsView) })),
+    h("section", {}, h("h2", { id: "group-title", text: first.name + " (" + first.status + ")" }),
+      h("p", {}, "Group ", h("code", { text: groupId }), " · " + first.memberCount + " members · created by ",
+        h("code", { text: first.creatorId })),
+      members.element,
+      creator ? h("form", { id: "invite", class: "inline", onsubmit: act(async () => {
+        const body = { merchantId: $("invite-id").value.trim() };
+        const cloud = $("invite-cloud").value.trim();
+        if (cloud && cloud !== merchant.me.cloudId) body.cloudId = cloud;
+        await api("POST", g + "/members", body);
+        await groupView(groupId);
+        say("Invitation sent.");
+      }) }, field("Merchant ID to invite", { id: "invite-id", required: true }),
+      field("Its cloud", { id: "invite-cloud", value: merchant.me.cloudId }), h("button", { type: "submit", text: "Invite" })) : "",
+      creator
+        ? h("button", { type: "button", id: "dissolve", class: "danger", text: "Dissolve group", onclick: act(() => confirmDialog(
+          "Dissolve " + first.name + "?", "Nothing works in the group from this instant, for every member, and it cannot be undone.",
+          "Dissolve", async () => {
+            await api("DELETE", g);
+            await groupsView();
+            say("Group dissolved.");
+          })) })
+        : h("button", { type: "button", id: "leave", class: "danger", text: "Leave group", onclick: act(() => confirmDialog(
+          "Leave " + first.name + "?", "Your rules in this group stop at once.", "Leave", async () => {
+            await api("DELETE", g + "/members/me");
+            await groupsView();
+          })) })),
+    h("section", {}, h("h2", { text: "Rule matrix" }),
+      h("form", { id: "matrix-form", class: "inline", onsubmit: act(() => showMatrix()) }, matrixType,
+        h("button", { type: "submit", text: "Show matrix" })),
+      h("ul", { class: "legend", "aria-label": "Legend" }, SCOPES.map((s) => h("li", { class: "scope-" + s, text: s })),
+        h("li", { text: "⇄ push allowed" })),
+      matrixBox),
+    h("section", {}, h("h2", { text: "What is open to me" }), providersBox, previewBox));
+  await members.load();
+  await showProviders();
+
+  // the rules' version when the matrix was read: a change made by someone else since then is a VERSION_CONFLICT
+  let rulesVersion;
+  async function showMatrix(cursor) {
+    const type = $("matrix-type").value.trim();
+    const m = await api("GET", withQuery(g + "/matrix", { type, limit: 20, cursor }));
+    rulesVersion = (await api("GET", withQuery(g + "/rules", { limit: 1 }))).version;
+    const cells = new Map(m.cells.map((c) => [c.ownerId + "|" + c.partnerId, c]));
+    const rows = m.owners.map((owner) => h("tr", {}, h("th", { scope: "row", class: "id", text: owner }),
+      m.partners.map((partner) => {
+        const c = cells.get(owner + "|" + partner);
+        if (!c) return h("td", { class: "blank", text: "—", title: owner === partner ? "itself" : "not visible to you" });
+        const label = c.scope + (c.push ? " ⇄" : "");
+        return h("td", {}, h("button", { type: "button", class: "cell scope-" + c.scope, disabled: !creator,
+          "data-owner": owner, "data-partner": partner, "data-scope": c.scope, "data-push": String(c.push),
+          "aria-label": "Owner " + owner + ", partner " + partner + ": " + c.scope + (c.push ? ", push allowed" : ""),
+          text: label, onclick: act(() => editRule(type, owner, partner, c)) }));
+      })));
+    const header = [h("th", { scope: "col", text: "owner ↓ / partner →" }), ...m.partners.map((p) => h("th", { scope: "col", class: "id", text: p }))];
+    matrixBox.replaceChildren(table(header, rows, { class: "matrix", "data-type": type }),
+      m.cursor ? h("button", { type: "button", class: "secondary", text: "More", onclick: act(() => showMatrix(m.cursor)) }) : "",
+      creator ? h("p", { text: "Click a cell to set or remove the rule for that owner and partner." }) : "");
+  }
+
+  async function editRule(type, ownerId, partnerId, cell) {
+    const scope = h("select", { id: "rule-scope" }, SCOPES.map((s) => h("option", { value: s, text: s, selected: s === cell.scope })));
+    const fields = field("Fields (comma-separated, for FIELDS)", { id: "rule-fields" });
+    const push = h("input", { type: "checkbox", id: "rule-push", checked: cell.push });
+    const change = async (patch) => {
+      try {
+        await api("PATCH", g + "/rules", { expectedVersion: rulesVersion, set: [], remove: [], ...patch });
+      } catch (e) {
+        if (e.code === "VERSION_CONFLICT") await showMatrix();
+        throw e;
+      }
+      await showMatrix();
+      await showProviders();
+      say("Rules saved.");
+    };
+    openDialog("Rule: " + type, [
+      h("p", {}, "Owner ", h("code", { text: ownerId }), " opens to partner ", h("code", { text: partnerId })),
+      h("div", {}, h("label", { for: "rule-scope", text: "Scope" }), scope), fields,
+      h("div", {}, push, h("label", { for: "rule-push", class: "check", text: "The partner may push documents" }))], [
+      ["Save rule", "", () => {
+        const rule = { ownerId, partnerId, type, scope: scope.value, push: push.checked };
+        if (scope.value === "FIELDS") rule.fields = $("rule-fields").value.split(",").map((f) => f.trim()).filter(Boolean);
+        return change({ set: [rule] });
+      }],
+      ["Remove rule", "danger", () => change({ remove: [{ ownerId, partnerId, type }] })],
+      ["Cancel", "secondary", null]]);
+  }
+
+  async function showProviders() {
+    const { providers } = await api("GET", g + "/providers");
+    providersBox.replaceChildren(providers.length === 0 ? h("p", { text: "Nothing is open to you in this group yet." })
+      : table(["Owner", "Type", "Scope", "Fields", "Push", ""], providers.map((p) => h("tr", {},
+        h("td", { class: "id", text: p.ownerId }), h("td", { text: p.type }), h("td", { text: p.scope }),
+        h("td", { text: (p.fields || []).join(", ") || "—" }), h("td", { text: p.push ? "yes" : "no" }),
+        h("td", {}, p.type === "*" || p.scope === "NONE" ? "" : h("button", { type: "button", class: "preview", text: "Preview",
+          "data-owner": p.ownerId, "data-type": p.type, onclick: act(() => preview(p.ownerId, p.type)) })))), { id: "providers-table" }));
+  }
+
+  async function preview(ownerId, type) {
+    const columns = [];
+    const headRow = h("tr");
+    const body = h("tbody");
+    const more = h("button", { type: "button", class: "secondary", hidden: true, text: "More" });
+    let cursor;
+    const load = async () => {
+      const page = await api("GET", withQuery(g + "/exchange/" + enc(ownerId) + "/" + enc(type), { limit: 20, cursor }));
+      for (const r of page.records) for (const k of Object.keys(r.body || {})) if (!columns.includes(k)) columns.push(k);
+      headRow.replaceChildren(h("th", { scope: "col", text: "Record" }), h("th", { scope: "col", text: "Updated" }),
+        ...columns.map((c) => h("th", { scope: "col", class: "field-col", text: c })));
+      for (const r of page.records) {
+        body.append(h("tr", {}, h("td", { class: "id", text: r.recordId }), h("td", { text: r.updatedAt }),
+          ...columns.map((c) => h("td", { text: r.body && c in r.body ? JSON.stringify(r.body[c]) : "" }))));
+      }
+      cursor = page.cursor;
+      more.hidden = !cursor;
+    };
+    more.addEventListener("click", act(load));
+    await load();
+    previewBox.replaceChildren(h("h3", { text: "Pull preview: " + type + " of " + ownerId }),
+      h("div", { class: "table-wrap" }, h("table", { id: "preview-table" }, h("thead", {}, headRow), body)), more);
+  }
+}
+
+// ---- boot
+$("sign-out").addEventListener("click", signOut);
+$("error").tabIndex = -1;
+if (sessionStorage.getItem(KEY)) {
+  act(start)().then(() => {
+    if (!$("sign-out").hidden) return;
+    sessionStorage.removeItem(KEY);
+    signInView();
+  });
+} else {
+  signInView();
+}
