@@ -19,6 +19,13 @@ const PLAIN = {
   NOT_SHARED: "No rule opens these records to you.",
   VERSION_CONFLICT: "Someone changed the rules since you loaded them. The matrix has been reloaded: look again and repeat your change.",
   INVALID_CURSOR: "This list changed; start it again.",
+  ACK_CONFLICT: "This document was already answered otherwise (perhaps in another window): an answer cannot be changed. The inbox shows it as it stands.",
+  NOT_THE_OWNER: "This document is in another merchant's inbox.",
+  MESSAGE_NOT_FOUND: "There is no such document in your inbox.",
+  PUSH_NOT_FOUND: "There is no push of yours with this message ID.",
+  PUSH_NOT_ALLOWED: "No rule lets you push this type to this owner.",
+  PAYLOAD_TOO_LARGE: "The document is too large.",
+  NOT_JSON: "The document is not valid JSON: correct it before sending; nothing was sent.",
   THROTTLED: "Too many requests: wait a moment and try again.",
   PEER_UNAVAILABLE: "The other cloud does not answer right now.",
   UNAVAILABLE: "The service is unavailable for a moment; try again.",
@@ -240,6 +247,98 @@ async function operatorView() {
 // ---- a merchant
 const merchant = { me: null };
 
+// the merchant's views, on top of each of them
+function nav() {
+  const item = (id, label, view) => h("button", { type: "button", id, class: "secondary", text: label, onclick: act(view) });
+  return h("nav", { class: "views", "aria-label": "Views" }, item("nav-groups", "My groups", groupsView),
+    item("nav-inbox", "Inbox", inboxView), item("nav-pushes", "My pushes", () => pushesView()),
+    item("nav-audit", "Audit log", auditView));
+}
+const when = (iso) => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
+
+// ---- documents pushed to me: accept or reject each, once
+async function inboxView() {
+  const row = (m) => {
+    const status = h("td", { class: "status-cell", text: "RECEIVED" });
+    const buttons = h("td", {});
+    const answer = async (ack) => {
+      let s;
+      try {
+        s = await api("POST", "/inbox/" + enc(m.messageId) + "/ack", ack);
+      } catch (e) {
+        if (e.code === "ACK_CONFLICT") {
+          status.textContent = "answered before";
+          buttons.replaceChildren();
+        }
+        throw e;
+      }
+      status.textContent = s.status + (s.reason ? ": " + s.reason : "") + " (" + when(s.acknowledgedAt) + ")";
+      buttons.replaceChildren();
+      say("Document " + s.status.toLowerCase() + ".");
+    };
+    buttons.append(h("button", { type: "button", class: "accept", text: "Accept", onclick: act(() => answer({ status: "ACCEPTED" })) }),
+      h("button", { type: "button", class: "reject danger", text: "Reject", onclick: act(() => {
+        openDialog("Reject this document?", [field("Reason (optional)", { id: "reject-reason" })], [
+          ["Reject", "danger", () => {
+            const reason = $("reject-reason").value.trim();
+            return answer(reason ? { status: "REJECTED", reason } : { status: "REJECTED" });
+          }], ["Cancel", "secondary", null]]);
+      }) }));
+    return h("tr", { "data-message": m.messageId },
+      h("td", { class: "id", text: m.from + (m.fromCloudId ? " (cloud " + m.fromCloudId + ")" : "") }), h("td", { text: m.type }),
+      h("td", { class: "id", text: m.groupId }), h("td", { text: when(m.receivedAt) }), status,
+      h("td", {}, h("code", { class: "doc", text: JSON.stringify(m.body) })), buttons);
+  };
+  const list = pagedList((cursor) => api("GET", withQuery("/inbox", { cursor })), (page) => page.items.map(row),
+    ["From", "Type", "Group", "Received", "Status", "Document", ""], { id: "inbox" });
+  main().replaceChildren(nav(), h("section", {}, h("h2", { text: "Inbox" }),
+    h("p", { text: "Documents other members pushed to you. Accept or reject each one, once: the sender sees your answer." }),
+    list.element));
+  await list.load();
+}
+
+// ---- what became of a document I pushed
+function pushStatus(s, refresh) {
+  const steps = [h("li", { class: "step", "data-status": "RECEIVED" }, h("strong", { text: "RECEIVED" }), " " + when(s.receivedAt))];
+  if (s.status !== "RECEIVED") {
+    steps.push(h("li", { class: "step", "data-status": s.status }, h("strong", { text: s.status }), " " + when(s.acknowledgedAt),
+      s.reason ? h("span", { class: "reason", text: " — " + s.reason }) : ""));
+  } else {
+    steps.push(h("li", { class: "step pending", text: "waiting for the owner to accept or reject it" }));
+  }
+  return h("div", { id: "push-status", "data-status": s.status },
+    h("p", {}, "Message ", h("code", { class: "message-id", text: s.messageId }), " · " + s.type + " to ",
+      h("code", { text: s.ownerId }), " in group ", h("code", { text: s.groupId })),
+    h("ol", { class: "chain" }, steps),
+    h("button", { type: "button", class: "secondary refresh-push", text: "Refresh", onclick: act(refresh) }));
+}
+async function pushesView(messageId) {
+  const box = h("div", { id: "push-box" });
+  const show = async (id) => {
+    const s = await api("GET", "/pushes/" + enc(id));
+    box.replaceChildren(pushStatus(s, () => show(id)));
+  };
+  main().replaceChildren(nav(), h("section", {}, h("h2", { text: "My pushes" }),
+    h("form", { id: "push-lookup", class: "inline", onsubmit: act(() => show($("push-id").value.trim())) },
+      field("Message ID", { id: "push-id", required: true, value: messageId || "", spellcheck: "false" }),
+      h("button", { type: "submit", text: "Show status" })), box));
+  if (messageId) await show(messageId);
+}
+
+// ---- my audit log, newest first
+async function auditView() {
+  const list = pagedList((cursor) => api("GET", withQuery("/audit", { cursor })),
+    (page) => page.events.map((e) => h("tr", { "data-event": e.eventId, "data-action": e.action },
+      h("td", { text: when(e.at) }), h("td", { class: "action", text: e.action }), h("td", { class: "id", text: e.groupId || "—" }),
+      h("td", { class: "id", text: e.actorId || "—" }), h("td", { class: "id", text: e.ownerId || "—" }),
+      h("td", { text: e.type || "—" }), h("td", { text: e.count === undefined ? "—" : String(e.count) }),
+      h("td", { text: e.peerCloudId || "—" }))),
+    ["Time", "Action", "Group", "Actor", "Owner", "Type", "Count", "Peer cloud"], { id: "audit" });
+  main().replaceChildren(nav(), h("section", {}, h("h2", { text: "Audit log" }),
+    h("p", { text: "Who read or pushed records you own or received, and rule changes, newest first." }), list.element));
+  await list.load();
+}
+
 async function groupsView() {
   const list = pagedList((cursor) => api("GET", withQuery("/groups", { cursor })),
     (page) => page.groups.map((g) => h("tr", { "data-group": g.groupId },
@@ -252,7 +351,7 @@ async function groupsView() {
         }) })
         : h("button", { type: "button", class: "open", text: "Open", onclick: act(() => groupView(g.groupId)) })))),
     ["Name", "Group ID", "Role", "My status", "Group status", "Home cloud", ""], { id: "groups" });
-  main().replaceChildren(
+  main().replaceChildren(nav(),
     h("section", {}, h("h2", { text: "My groups" }), list.element),
     h("section", {}, h("h2", { text: "Create a group" }),
       h("form", { id: "create-group", class: "inline", onsubmit: act(async () => {
@@ -282,8 +381,7 @@ async function groupView(groupId) {
   const providersBox = h("div", { id: "providers" });
   const previewBox = h("div", { id: "preview" });
   const matrixType = field("Record type", { id: "matrix-type", required: true, value: "order" });
-  main().replaceChildren(
-    h("p", {}, h("button", { type: "button", class: "secondary", text: "← My groups", onclick: act(groupsView) })),
+  main().replaceChildren(nav(),
     h("section", {}, h("h2", { id: "group-title", text: first.name + " (" + first.status + ")" }),
       h("p", {}, "Group ", h("code", { text: groupId }), " · " + first.memberCount + " members · created by ",
         h("code", { text: first.creatorId })),
@@ -378,7 +476,31 @@ async function groupView(groupId) {
         h("td", { class: "id", text: p.ownerId }), h("td", { text: p.type }), h("td", { text: p.scope }),
         h("td", { text: (p.fields || []).join(", ") || "—" }), h("td", { text: p.push ? "yes" : "no" }),
         h("td", {}, p.type === "*" || p.scope === "NONE" ? "" : h("button", { type: "button", class: "preview", text: "Preview",
-          "data-owner": p.ownerId, "data-type": p.type, onclick: act(() => preview(p.ownerId, p.type)) })))), { id: "providers-table" }));
+          "data-owner": p.ownerId, "data-type": p.type, onclick: act(() => preview(p.ownerId, p.type)) }),
+        p.type === "*" || !p.push ? "" : h("button", { type: "button", class: "push", text: "Push a document",
+          "data-owner": p.ownerId, "data-type": p.type, onclick: act(() => pushForm(p.ownerId, p.type)) })))), { id: "providers-table" }));
+  }
+
+  // push a document typed as JSON, checked before it is sent, then its status
+  function pushForm(ownerId, type) {
+    const result = h("div", { id: "push-result" });
+    const text = h("textarea", { id: "push-body", rows: 6, spellcheck: "false", required: true, text: "{\n}" });
+    previewBox.replaceChildren(h("h3", { text: "Push a " + type + " document to " + ownerId }),
+      h("form", { id: "push-form", onsubmit: act(async () => {
+        let doc;
+        try {
+          doc = JSON.parse(text.value);
+        } catch (e) {
+          throw new ApiError(0, "NOT_JSON", e.message);
+        }
+        if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new ApiError(0, "NOT_JSON", "a document is a JSON object");
+        const { messageId } = await api("POST", g + "/exchange/" + enc(ownerId) + "/" + enc(type), doc);
+        const show = async () => result.replaceChildren(pushStatus(await api("GET", "/pushes/" + enc(messageId)), show));
+        await show();
+        say("Document pushed.");
+      }) }, h("label", { for: "push-body", text: "Document (a JSON object)" }), text,
+      h("button", { type: "submit", text: "Push" })), result);
+    text.focus();
   }
 
   async function preview(ownerId, type) {

@@ -195,14 +195,83 @@ class ConsoleBrowserTest {
         assertFalse(phone.findElement(By.id("preview-table")).getText().contains("2.1"), "no cost reaches the page");
         shot(phone, "07-partner-preview");
 
+        // the creator pushes a document to the branch through the form: JSON is checked before anything is sent
+        desk.executeScript("document.getElementById('providers').scrollIntoView({block: 'center'})");
+        waitFor(desk, By.cssSelector("button.push[data-owner='" + branch[0] + "'][data-type='stock']")).click();
+        type(desk, "push-body", "{\"sku\": \"W-9\", level: 3}");
+        desk.findElement(By.cssSelector("#push-form button[type=submit]")).click();
+        assertEquals("NOT_JSON", waitFor(desk, By.cssSelector("#error:not([hidden]) .error-code")).getText());
+        assertTrue(desk.findElement(By.id("error")).getText().contains("nothing was sent"));
+        assertEquals(0, ApiReply.call(api.baseUri(), "GET", "/inbox", branch[1], null).json().path("items").size(),
+                "the malformed document never reached the inbox");
+        type(desk, "push-body", "{\"sku\": \"W-9\", \"level\": 3}");
+        desk.findElement(By.cssSelector("#push-form button[type=submit]")).click();
+        WebElement pushed = waitFor(desk, By.cssSelector("#push-result #push-status[data-status='RECEIVED']"));
+        String messageId = pushed.findElement(By.cssSelector(".message-id")).getText();
+        assertEquals("RECEIVED", ApiReply.call(api.baseUri(), "GET", "/pushes/" + messageId, supplier[1], null)
+                .json().path("status").asText());
+        shot(desk, "08-push-received");
+
+        // a second push, answered by the branch elsewhere (through the API) while its inbox is open on the phone
+        ApiReply second = ApiReply.call(api.baseUri(), "POST", "/groups/" + groupId + "/exchange/" + branch[0] + "/stock",
+                supplier[1], "{\"sku\":\"W-10\",\"level\":1}");
+        assertTrue(second.status() / 100 == 2, second.text());
+        String secondId = second.json().path("messageId").asText();
+        phone.navigate().refresh();
+        waitFor(phone, By.id("nav-inbox")).click();
+        WebElement row = waitFor(phone, By.cssSelector("#inbox tr[data-message='" + messageId + "']"));
+        JsonNode inbox = ApiReply.call(api.baseUri(), "GET", "/inbox", branch[1], null).json().path("items");
+        assertEquals(inbox.size(), phone.findElements(By.cssSelector("#inbox tbody tr")).size(), "the inbox's messages");
+        assertTrue(row.getText().contains(supplier[0]) && row.getText().contains("stock") && row.getText().contains(groupId)
+                && row.getText().contains("RECEIVED"), row.getText());
+        ApiReply elsewhere = ApiReply.call(api.baseUri(), "POST", "/inbox/" + secondId + "/ack", branch[1], "{\"status\":\"REJECTED\"}");
+        assertEquals(200, elsewhere.status(), elsewhere.text());
+        phone.findElement(By.cssSelector("#inbox tr[data-message='" + secondId + "'] button.accept")).click();
+        assertEquals("ACK_CONFLICT", waitFor(phone, By.cssSelector("#error:not([hidden]) .error-code")).getText());
+        assertTrue(phone.findElement(By.id("error")).getText().contains("already answered"));
+        shot(phone, "09-inbox-ack-conflict");
+        row.findElement(By.cssSelector("button.accept")).click();
+        waitText(phone, By.cssSelector("#inbox tr[data-message='" + messageId + "'] .status-cell"), "ACCEPTED");
+        assertTrue(row.findElements(By.cssSelector("button.accept")).isEmpty(), "answered once");
+        shot(phone, "10-inbox-accepted");
+
+        // the creator's push status: the chain now ends ACCEPTED, as GET /pushes says
+        desk.findElement(By.cssSelector("#push-status .refresh-push")).click();
+        waitFor(desk, By.cssSelector("#push-status[data-status='ACCEPTED'] li[data-status='ACCEPTED']"));
+        JsonNode status = ApiReply.call(api.baseUri(), "GET", "/pushes/" + messageId, supplier[1], null).json();
+        assertEquals("ACCEPTED", status.path("status").asText());
+        assertTrue(desk.findElement(By.id("push-status")).getText().contains(status.path("acknowledgedAt").asText().substring(0, 10)));
+        shot(desk, "11-push-accepted");
+        // and by message ID, in the pushes view
+        desk.findElement(By.id("nav-pushes")).click();
+        type(desk, "push-id", secondId);
+        desk.findElement(By.cssSelector("#push-lookup button[type=submit]")).click();
+        waitFor(desk, By.cssSelector("#push-status[data-status='REJECTED'] li[data-status='REJECTED']"));
+        shot(desk, "12-push-by-id");
+
+        // the branch's audit log: the table shows what GET /audit answers, the pull and the pushes among them
+        phone.findElement(By.id("nav-audit")).click();
+        waitFor(phone, By.cssSelector("#audit tbody tr"));
+        JsonNode audit = ApiReply.call(api.baseUri(), "GET", "/audit", branch[1], null).json().path("events");
+        List<String> expected = new ArrayList<>();
+        audit.forEach(e -> expected.add(e.path("action").asText()));
+        List<String> shown = new ArrayList<>();
+        phone.findElements(By.cssSelector("#audit tbody tr td.action")).forEach(td -> shown.add(td.getText()));
+        assertEquals(expected, shown, "the audit table is GET /audit's first page, in its order");
+        assertTrue(shown.contains("PULL") && shown.contains("PUSH"), shown.toString());
+        shot(phone, "13-audit");
+
         // the creator dissolves, behind a confirmation
+        desk.findElement(By.id("nav-groups")).click();
+        waitFor(desk, By.cssSelector("#groups tr[data-group='" + groupId + "'] button.open")).click();
+        waitText(desk, By.id("group-title"), "Purchasing");
         desk.findElement(By.id("dissolve")).click();
         WebElement dialog = waitFor(desk, By.cssSelector("dialog[open]"));
         assertTrue(dialog.getText().contains("cannot be undone"));
-        shot(desk, "08-dissolve-confirmation");
+        shot(desk, "14-dissolve-confirmation");
         dialog.findElement(By.xpath(".//button[normalize-space()='Dissolve']")).click();
         waitText(desk, By.id("status"), "Group dissolved.");
-        shot(desk, "09-dissolved");
+        shot(desk, "15-dissolved");
         ApiReply gone = ApiReply.call(api.baseUri(), "GET", "/groups/" + groupId, branch[1], null);
         assertTrue(Set.of("GROUP_DISSOLVED", "GROUP_NOT_FOUND").contains(gone.errorCode()), gone.text());
 
