@@ -252,7 +252,7 @@ function nav() {
   const item = (id, label, view) => h("button", { type: "button", id, class: "secondary", text: label, onclick: act(view) });
   return h("nav", { class: "views", "aria-label": "Views" }, item("nav-groups", "My groups", groupsView),
     item("nav-inbox", "Inbox", inboxView), item("nav-pushes", "My pushes", () => pushesView()),
-    item("nav-audit", "Audit log", auditView));
+    item("nav-audit", "Audit log", auditView), item("nav-receipts", "Receipts", receiptsView));
 }
 const when = (iso) => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
 
@@ -325,6 +325,39 @@ async function pushesView(messageId) {
   if (messageId) await show(messageId);
 }
 
+// ---- my deletion receipts, each signed: its exact JSON to copy or download, and verify offline
+async function receiptsView() {
+  const item = (signed) => {
+    const r = signed.receipt;
+    const json = JSON.stringify({ receipt: r, signature: signed.signature, fingerprint: signed.fingerprint });
+    const text = h("textarea", { class: "receipt-json", rows: 4, readonly: true, spellcheck: "false", "aria-label": "The signed receipt as JSON", text: json });
+    const url = URL.createObjectURL(new Blob([json], { type: "application/json" }));
+    const counts = Object.entries(r.deleted || {}).map(([k, n]) => k + " " + n).join(", ") || "—";
+    return h("tr", { "data-receipt": r.receiptId, "data-kind": r.kind },
+      h("td", { class: "kind", text: r.kind }), h("td", { class: "id", text: r.groupId }), h("td", { class: "id", text: r.merchantId || "—" }),
+      h("td", { text: when(r.requestedAt) }), h("td", { text: when(r.completedAt) }), h("td", { class: "counts", text: counts }),
+      h("td", { class: "id", text: r.keysDigest }), h("td", { class: "id fingerprint", text: signed.fingerprint }),
+      h("td", {}, text, h("button", { type: "button", class: "secondary copy-receipt", text: "Copy signed JSON", onclick: act(async () => {
+        text.select();
+        try {
+          await navigator.clipboard.writeText(json);
+          say("Receipt copied.");
+        } catch {
+          say("Copy it from the selected text (Ctrl+C).");
+        }
+      }) }), h("a", { class: "download", href: url, download: "receipt-" + r.receiptId + ".json", text: "Download" })));
+  };
+  const list = pagedList((cursor) => api("GET", withQuery("/receipts", { cursor })), (page) => page.receipts.map(item),
+    ["Kind", "Group", "Merchant", "Requested", "Completed", "Deleted", "Keys digest", "Fingerprint", "Signed JSON"], { id: "receipts" });
+  main().replaceChildren(nav(), h("section", {}, h("h2", { text: "Receipts" }),
+    h("p", { text: "A signed receipt for each leave, removal or dissolve whose data was deleted. Verify one offline, with the"
+      + " deployment that signed it:" }),
+    h("pre", { id: "verify-how" }, h("code", { text: "java -jar local/target/orgshare-local.jar verify-receipt receipt.json --identity "
+      + location.origin })),
+    list.element));
+  await list.load();
+}
+
 // ---- my audit log, newest first
 async function auditView() {
   const list = pagedList((cursor) => api("GET", withQuery("/audit", { cursor })),
@@ -380,6 +413,7 @@ async function groupView(groupId) {
   const matrixBox = h("div", { id: "matrix" });
   const providersBox = h("div", { id: "providers" });
   const previewBox = h("div", { id: "preview" });
+  const explainBox = h("div", { id: "explain", "aria-live": "polite" });
   const matrixType = field("Record type", { id: "matrix-type", required: true, value: "order" });
   main().replaceChildren(nav(),
     h("section", {}, h("h2", { id: "group-title", text: first.name + " (" + first.status + ")" }),
@@ -413,7 +447,7 @@ async function groupView(groupId) {
         h("button", { type: "submit", text: "Show matrix" })),
       h("ul", { class: "legend", "aria-label": "Legend" }, SCOPES.map((s) => h("li", { class: "scope-" + s, text: s })),
         h("li", { text: "⇄ push allowed" })),
-      matrixBox),
+      matrixBox, explainBox),
     h("section", {}, h("h2", { text: "What is open to me" }), providersBox, previewBox));
   await members.load();
   await showProviders();
@@ -433,12 +467,26 @@ async function groupView(groupId) {
         return h("td", {}, h("button", { type: "button", class: "cell scope-" + c.scope, disabled: !creator,
           "data-owner": owner, "data-partner": partner, "data-scope": c.scope, "data-push": String(c.push),
           "aria-label": "Owner " + owner + ", partner " + partner + ": " + c.scope + (c.push ? ", push allowed" : ""),
-          text: label, onclick: act(() => editRule(type, owner, partner, c)) }));
+          text: label, onclick: act(() => editRule(type, owner, partner, c)) }),
+        h("button", { type: "button", class: "why secondary", "data-owner": owner, "data-partner": partner, text: "Why?",
+          "aria-label": "Why " + c.scope + " for owner " + owner + " and partner " + partner + "?",
+          onclick: act(() => explain(type, owner, partner)) }));
       })));
     const header = [h("th", { scope: "col", text: "owner ↓ / partner →" }), ...m.partners.map((p) => h("th", { scope: "col", class: "id", text: p }))];
     matrixBox.replaceChildren(table(header, rows, { class: "matrix", "data-type": type }),
       m.cursor ? h("button", { type: "button", class: "secondary", text: "More", onclick: act(() => showMatrix(m.cursor)) }) : "",
       creator ? h("p", { text: "Click a cell to set or remove the rule for that owner and partner." }) : "");
+  }
+
+  // why a cell is what it is: the deciding rule and cap, the effective grant, the reasons in words
+  async function explain(type, ownerId, partnerId) {
+    const x = await api("GET", withQuery(g + "/explain", { ownerId, partnerId, type }));
+    const grant = (gr) => gr.scope + (gr.fields && gr.fields.length ? " [" + gr.fields.join(", ") + "]" : "")
+      + (gr.push ? ", push allowed" : ", no push");
+    explainBox.replaceChildren(h("h3", { text: "Why? " + type + " of " + ownerId + " for " + partnerId }),
+      h("ul", { class: "reasons" }, x.reasons.map((r) => h("li", { class: "reason", text: r }))),
+      h("p", {}, "Effective grant: ", h("strong", { class: "effective", "data-scope": x.effective.scope, text: grant(x.effective) })));
+    explainBox.scrollIntoView?.({ block: "nearest" });
   }
 
   async function editRule(type, ownerId, partnerId, cell) {

@@ -2,6 +2,7 @@ package orgshare.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.shared.auth.ApiKeys;
+import orgshare.shared.receipts.Receipts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,13 +59,18 @@ class ConsoleBrowserTest {
     private static final int FIELDS_RGB = 0x9ecae1;
 
     private static LocalApi api;
+    /** The deployment's functions, to run its scheduled cleanup as EventBridge would. */
+    private static FunctionInvoker invoker;
     private static String origin;
     private static final List<ChromeDriver> drivers = new ArrayList<>();
     private static final List<Path> profiles = new ArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
-        api = LocalApis.onNewTable(OPERATOR_KEY);
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient client = orgshare.shared.testing.DynamoDbLocal.client();
+        String table = orgshare.shared.testing.DynamoDbLocal.newTable(client);
+        invoker = new FunctionInvoker(TemplateModel.load(ProjectFiles.TEMPLATE, OperatorKey.of(OPERATOR_KEY).parameterOverrides(), table), client);
+        api = LocalApi.start(invoker, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
         origin = api.baseUri().toString();
         Files.createDirectories(SHOTS);
         try (Stream<Path> old = Files.list(SHOTS)) {
@@ -261,6 +267,52 @@ class ConsoleBrowserTest {
         assertTrue(shown.contains("PULL") && shown.contains("PUSH"), shown.toString());
         shot(phone, "13-audit");
 
+        // the branch, not the creator, asks why the supplier's stock cell is FIELDS: the reasons GET /explain gives
+        phone.findElement(By.id("nav-groups")).click();
+        waitFor(phone, By.cssSelector("#groups tr[data-group='" + groupId + "'] button.open")).click();
+        type(phone, "matrix-type", "stock");
+        phone.findElement(By.cssSelector("#matrix-form button[type=submit]")).click();
+        waitFor(phone, By.cssSelector("button.why[data-owner='" + supplier[0] + "'][data-partner='" + branch[0] + "']")).click();
+        waitFor(phone, By.cssSelector("#explain li.reason"));
+        JsonNode why = ApiReply.call(api.baseUri(), "GET", "/groups/" + groupId + "/explain?ownerId=" + supplier[0]
+                + "&partnerId=" + branch[0] + "&type=stock", branch[1], null).json();
+        List<String> reasons = new ArrayList<>();
+        why.path("reasons").forEach(r -> reasons.add(r.asText()));
+        List<String> shownReasons = new ArrayList<>();
+        phone.findElements(By.cssSelector("#explain li.reason")).forEach(li -> shownReasons.add(li.getText()));
+        assertFalse(reasons.isEmpty());
+        assertEquals(reasons, shownReasons, "the reasons, in words, as GET /explain answers them");
+        WebElement effective = phone.findElement(By.cssSelector("#explain .effective"));
+        assertEquals(why.path("effective").path("scope").asText(), effective.getAttribute("data-scope"));
+        assertEquals("FIELDS", effective.getAttribute("data-scope"));
+        assertTrue(effective.getText().contains("sku, level"), effective.getText());
+        shot(phone, "14-why");
+
+        // the branch leaves; once the cleanup ran, its receipts show the LEAVE, and the copied JSON verifies
+        phone.findElement(By.id("leave")).click();
+        waitFor(phone, By.cssSelector("dialog[open]")).findElement(By.xpath(".//button[normalize-space()='Leave']")).click();
+        waitFor(phone, By.id("groups"));
+        JsonNode run = invoker.invoke("CleanupFunction", EventJson.mapper().createObjectNode());
+        assertTrue(run.path("complete").asBoolean(), run.toString());
+        phone.findElement(By.id("nav-receipts")).click();
+        WebElement receipt = waitFor(phone, By.cssSelector("#receipts tr[data-kind='LEAVE']"));
+        JsonNode listed = ApiReply.call(api.baseUri(), "GET", "/receipts", branch[1], null).json().path("receipts");
+        assertEquals(listed.size(), phone.findElements(By.cssSelector("#receipts tbody tr")).size());
+        JsonNode served = listed.get(0);
+        assertEquals(served.path("receipt").path("receiptId").asText(), receipt.getAttribute("data-receipt"));
+        assertTrue(receipt.getText().contains(groupId) && receipt.getText().contains(branch[0])
+                && receipt.getText().contains(served.path("receipt").path("keysDigest").asText())
+                && receipt.getText().contains(served.path("fingerprint").asText()), receipt.getText());
+        receipt.findElement(By.cssSelector("button.copy-receipt")).click();
+        String copied = receipt.findElement(By.cssSelector("textarea.receipt-json")).getAttribute("value");
+        Receipts.SignedReceipt signed = EventJson.mapper().readValue(copied, Receipts.SignedReceipt.class);
+        JsonNode identity = ApiReply.call(api.baseUri(), "GET", "/federation/identity", null, null).json();
+        byte[] publicKey = java.util.Base64.getUrlDecoder().decode(identity.get("publicKey").asText());
+        assertTrue(Receipts.verify(signed, publicKey), "the copied JSON verifies with the deployment's key: " + copied);
+        assertEquals(served, EventJson.mapper().readTree(copied), "exactly the receipt GET /receipts served");
+        assertTrue(phone.findElement(By.id("verify-how")).getText().contains("verify-receipt receipt.json --identity " + origin.replaceAll("/$", "")));
+        shot(phone, "15-receipts");
+
         // the creator dissolves, behind a confirmation
         desk.findElement(By.id("nav-groups")).click();
         waitFor(desk, By.cssSelector("#groups tr[data-group='" + groupId + "'] button.open")).click();
@@ -268,10 +320,10 @@ class ConsoleBrowserTest {
         desk.findElement(By.id("dissolve")).click();
         WebElement dialog = waitFor(desk, By.cssSelector("dialog[open]"));
         assertTrue(dialog.getText().contains("cannot be undone"));
-        shot(desk, "14-dissolve-confirmation");
+        shot(desk, "16-dissolve-confirmation");
         dialog.findElement(By.xpath(".//button[normalize-space()='Dissolve']")).click();
         waitText(desk, By.id("status"), "Group dissolved.");
-        shot(desk, "15-dissolved");
+        shot(desk, "17-dissolved");
         ApiReply gone = ApiReply.call(api.baseUri(), "GET", "/groups/" + groupId, branch[1], null);
         assertTrue(Set.of("GROUP_DISSOLVED", "GROUP_NOT_FOUND").contains(gone.errorCode()), gone.text());
 
