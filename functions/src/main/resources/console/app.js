@@ -25,6 +25,8 @@ const PLAIN = {
   PUSH_NOT_FOUND: "There is no push of yours with this message ID.",
   PUSH_NOT_ALLOWED: "No rule lets you push this type to this owner.",
   PAYLOAD_TOO_LARGE: "The document is too large.",
+  WEBHOOK_NOT_FOUND: "You have no webhook set.",
+  INVALID_WEBHOOK_URL: "The webhook URL must be https with a public host (not a private or loopback address).",
   NOT_JSON: "The document is not valid JSON: correct it before sending; nothing was sent.",
   THROTTLED: "Too many requests: wait a moment and try again.",
   PEER_UNAVAILABLE: "The other cloud does not answer right now.",
@@ -252,7 +254,8 @@ function nav() {
   const item = (id, label, view) => h("button", { type: "button", id, class: "secondary", text: label, onclick: act(view) });
   return h("nav", { class: "views", "aria-label": "Views" }, item("nav-groups", "My groups", groupsView),
     item("nav-inbox", "Inbox", inboxView), item("nav-pushes", "My pushes", () => pushesView()),
-    item("nav-audit", "Audit log", auditView), item("nav-receipts", "Receipts", receiptsView));
+    item("nav-audit", "Audit log", auditView), item("nav-receipts", "Receipts", receiptsView),
+    item("nav-webhook", "Webhook", webhookView));
 }
 const when = (iso) => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
 
@@ -356,6 +359,57 @@ async function receiptsView() {
       + location.origin })),
     list.element));
   await list.load();
+}
+
+// ---- my webhook: where events are sent, which ones, and what became of each delivery
+const EVENTS = ["inbox.received", "push.status", "group.invited", "member.joined", "member.left", "group.dissolved", "rules.changed"];
+async function webhookView() {
+  let hook = null;
+  try {
+    hook = await api("GET", "/merchants/me/webhook");
+  } catch (e) {
+    if (e.code !== "WEBHOOK_NOT_FOUND") throw e;
+  }
+  const secretBox = h("div", { id: "webhook-secret", "aria-live": "polite" });
+  const chosen = new Set(hook ? hook.events : ["inbox.received", "push.status"]);
+  const boxes = EVENTS.map((ev) => h("div", { class: "check-row" },
+    h("input", { type: "checkbox", id: "event-" + ev, value: ev, checked: chosen.has(ev) }),
+    h("label", { for: "event-" + ev, class: "check", text: ev })));
+  const deliveries = pagedList((cursor) => api("GET", withQuery("/merchants/me/webhook/deliveries", { cursor })),
+    (page) => page.deliveries.map((d) => h("tr", { "data-delivery": d.webhookId, "data-status": d.status },
+      h("td", { class: "id", text: d.webhookId }), h("td", { text: d.type }), h("td", { class: "delivery-status", text: d.status }),
+      h("td", { text: String(d.attempts) }), h("td", { text: d.lastResult || "—" }), h("td", { text: when(d.lastAttemptAt) }),
+      h("td", { text: when(d.nextAttemptAt) }), h("td", { text: when(d.createdAt) }))),
+    ["Webhook ID", "Event", "Status", "Attempts", "Last result", "Last attempt", "Next attempt", "Created"], { id: "deliveries" });
+  const save = (rotateSecret) => act(async () => {
+    const events = EVENTS.filter((ev) => $("event-" + ev).checked);
+    const body = { url: $("webhook-url").value.trim(), events };
+    if (rotateSecret) body.rotateSecret = true;
+    const saved = await api("PUT", "/merchants/me/webhook", body);
+    await webhookView();
+    if (saved.secret) {
+      $("webhook-secret").replaceChildren(h("p", { text: "Deliveries are signed with this secret, shown this once: keep it now." }),
+        h("input", { id: "new-secret", class: "key-once", readonly: true, value: saved.secret, "aria-label": "The webhook secret" }));
+    }
+    say("Webhook saved.");
+  });
+  main().replaceChildren(nav(), h("section", {}, h("h2", { text: "Webhook" }),
+    h("p", { id: "webhook-state", text: hook ? "Events go to " + hook.url + " (set " + when(hook.createdAt) + ", changed "
+      + when(hook.updatedAt) + ")." : "No webhook is set." }),
+    h("form", { id: "webhook-form", onsubmit: save(false) },
+      field("URL (https, a public host)", { id: "webhook-url", type: "url", required: true, value: hook ? hook.url : "" }),
+      h("fieldset", {}, h("legend", { text: "Events" }), boxes),
+      h("button", { type: "submit", text: "Save webhook" }),
+      hook ? h("button", { type: "button", class: "secondary", id: "rotate-secret", text: "Save and rotate the secret", onclick: save(true) }) : "",
+      hook ? h("button", { type: "button", class: "danger", id: "delete-webhook", text: "Delete webhook", onclick: act(() => confirmDialog(
+        "Delete the webhook?", "No more events are sent to " + hook.url + ".", "Delete", async () => {
+          await api("DELETE", "/merchants/me/webhook");
+          await webhookView();
+          say("Webhook deleted.");
+        })) }) : ""),
+    secretBox),
+  hook ? h("section", {}, h("h2", { text: "Deliveries" }), deliveries.element) : "");
+  if (hook) await deliveries.load();
 }
 
 // ---- my audit log, newest first

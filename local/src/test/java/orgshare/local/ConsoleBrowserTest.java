@@ -313,6 +313,34 @@ class ConsoleBrowserTest {
         assertTrue(phone.findElement(By.id("verify-how")).getText().contains("verify-receipt receipt.json --identity " + origin.replaceAll("/$", "")));
         shot(phone, "15-receipts");
 
+        // the creator's webhook: a private address refused in words, a public one set (its secret shown once), the
+        // deliveries as GET /merchants/me/webhook/deliveries lists them, then deleted behind a confirmation
+        String hooks = "/merchants/me/webhook";
+        desk.findElement(By.id("nav-webhook")).click();
+        waitText(desk, By.id("webhook-state"), "No webhook is set.");
+        type(desk, "webhook-url", "https://10.0.0.1/hooks");
+        desk.findElement(By.cssSelector("#webhook-form button[type=submit]")).click();
+        assertEquals("INVALID_WEBHOOK_URL", waitFor(desk, By.cssSelector("#error:not([hidden]) .error-code")).getText());
+        assertTrue(desk.findElement(By.id("error")).getText().contains("public host"));
+        type(desk, "webhook-url", "https://1.1.1.1/hooks");
+        desk.findElement(By.id("event-rules.changed")).click();
+        desk.findElement(By.cssSelector("#webhook-form button[type=submit]")).click();
+        String secret = waitFor(desk, By.id("new-secret")).getAttribute("value");
+        assertTrue(secret.startsWith("whsec_"), secret);
+        assertTrue(desk.findElement(By.id("webhook-state")).getText().contains("https://1.1.1.1/hooks"));
+        JsonNode hook = ApiReply.call(api.baseUri(), "GET", hooks, supplier[1], null).json();
+        Set<String> events = new HashSet<>();
+        hook.path("events").forEach(e -> events.add(e.asText()));
+        assertEquals(Set.of("inbox.received", "push.status", "rules.changed"), events, hook.toString());
+        assertFalse(hook.has("secret"), "the secret is not shown again");
+        JsonNode sent = ApiReply.call(api.baseUri(), "GET", hooks + "/deliveries", supplier[1], null).json().path("deliveries");
+        assertEquals(sent.size(), desk.findElements(By.cssSelector("#deliveries tbody tr")).size());
+        shot(desk, "16-webhook");
+        desk.findElement(By.id("delete-webhook")).click();
+        waitFor(desk, By.cssSelector("dialog[open]")).findElement(By.xpath(".//button[normalize-space()='Delete']")).click();
+        waitText(desk, By.id("status"), "Webhook deleted.");
+        assertEquals("WEBHOOK_NOT_FOUND", ApiReply.call(api.baseUri(), "GET", hooks, supplier[1], null).errorCode());
+
         // the creator dissolves, behind a confirmation
         desk.findElement(By.id("nav-groups")).click();
         waitFor(desk, By.cssSelector("#groups tr[data-group='" + groupId + "'] button.open")).click();
@@ -320,10 +348,10 @@ class ConsoleBrowserTest {
         desk.findElement(By.id("dissolve")).click();
         WebElement dialog = waitFor(desk, By.cssSelector("dialog[open]"));
         assertTrue(dialog.getText().contains("cannot be undone"));
-        shot(desk, "16-dissolve-confirmation");
+        shot(desk, "17-dissolve-confirmation");
         dialog.findElement(By.xpath(".//button[normalize-space()='Dissolve']")).click();
         waitText(desk, By.id("status"), "Group dissolved.");
-        shot(desk, "17-dissolved");
+        shot(desk, "18-dissolved");
         ApiReply gone = ApiReply.call(api.baseUri(), "GET", "/groups/" + groupId, branch[1], null);
         assertTrue(Set.of("GROUP_DISSOLVED", "GROUP_NOT_FOUND").contains(gone.errorCode()), gone.text());
 
