@@ -94,7 +94,9 @@ final class Routes {
         on("GET /audit", (w, r) -> World.event(r, w.creator, null, Map.of(), Map.of()));
         on("GET /openapi.json", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
         on("GET /console", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
-        on("GET /console/{proxy+}", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
+        // an asset, by the fingerprinted name the page itself names
+        on("GET /console/{proxy+}", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null,
+                Map.of("proxy", consoleAsset(w)), Map.of()));
         on("GET /federation/identity", (w, r) -> World.event(r, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of()));
         on("POST /peers", (w, r) -> {
             forgetPeer(w, "bench-peer-2");
@@ -161,5 +163,16 @@ final class Routes {
             throw new IllegalArgumentException("no scenario for " + route.routeKey());
         }
         return scenario.apply(world, route);
+    }
+
+    /** The path (after /console/) of the script the console's page names, as the console function serves the page. */
+    private static String consoleAsset(World w) {
+        HttpRoute page = w.route("GET /console");
+        String html = w.invokeOk(page, World.event(page, Caller.anonymous("MISSING_KEY"), null, Map.of(), Map.of())).getBody();
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("/console/(assets/[\\w.-]+\\.js)").matcher(html);
+        if (!script.find()) {
+            throw new IllegalStateException("the console's page names no script");
+        }
+        return script.group(1);
     }
 }
