@@ -192,6 +192,11 @@ final class ColdStart {
                         () -> Routes.prepare(w, route)));
             }
         }
+        // the training run replays every prepared event in this order in one JVM: deleting the bench's peer before the
+        // signed federation call it prepared would make that call unverifiable, so the peer's deletion goes last
+        List<Handler> deletes = handlers.stream().filter(h -> h.functionId().equals("DeletePeerFunction")).toList();
+        handlers.removeAll(deletes);
+        handlers.addAll(deletes);
         return handlers;
     }
 
