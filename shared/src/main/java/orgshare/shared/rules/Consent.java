@@ -19,16 +19,8 @@ public final class Consent {
 
     /** The cap that decides for (owner, partner, type), resolved like a rule, or empty when the owner set none. */
     public static Optional<Resolution> cap(Collection<Rule> caps, String ownerId, String partnerId, String type) {
-        Map<String, Rule> byKey = new HashMap<>();
-        for (Rule cap : caps) {
-            byKey.put(cap.key(), cap);
-        }
-        for (String key : RuleResolver.candidateKeys(ownerId, partnerId, type)) {
-            if (byKey.containsKey(key)) {
-                return Optional.of(RuleResolver.resolve(List.of(byKey.get(key)), ownerId, partnerId, type));
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(RuleResolver.winner(caps, ownerId, partnerId, type))
+                .map(cap -> RuleResolver.resolution(cap, partnerId));
     }
 
     /** The effective grant: {@code granted} narrowed by {@code cap} (none: as granted). Never wider than {@code granted}. */

@@ -29,20 +29,30 @@ public final class RuleResolver {
      * names".
      */
     public static Resolution resolve(Collection<Rule> rules, String ownerId, String partnerId, String type) {
-        Map<String, Rule> byKey = new HashMap<>();
-        for (Rule rule : rules) {
-            byKey.put(rule.key(), rule);
-        }
-        for (String key : candidateKeys(ownerId, partnerId, type)) {
-            Rule winner = byKey.get(key);
-            if (winner != null) {
-                return resolution(winner, partnerId);
-            }
-        }
-        return Resolution.NOTHING;
+        Rule winner = winner(rules, ownerId, partnerId, type);
+        return winner == null ? Resolution.NOTHING : resolution(winner, partnerId);
     }
 
-    private static Resolution resolution(Rule rule, String partnerId) {
+    /**
+     * Of {@code candidates} (rules, or an owner's caps: they resolve alike), the one that decides for (owner, partner,
+     * type): the most specific present, or null when none matches.
+     */
+    public static Rule winner(Collection<Rule> candidates, String ownerId, String partnerId, String type) {
+        Map<String, Rule> byKey = new HashMap<>();
+        for (Rule candidate : candidates) {
+            byKey.put(candidate.key(), candidate);
+        }
+        for (String key : candidateKeys(ownerId, partnerId, type)) {
+            Rule found = byKey.get(key);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /** What {@code rule} (or a cap) grants {@code partnerId}: its scope, a FIELDS scope's fields, its filter resolved. */
+    static Resolution resolution(Rule rule, String partnerId) {
         Map<String, String> filter = new HashMap<>();
         rule.filter().forEach((field, value) ->
                 filter.put(field, Rule.PARTNER_PLACEHOLDER.equals(value) ? partnerId : value));
