@@ -140,10 +140,7 @@ public final class ConsentService {
         Map<String, MemberItem> members = new HashMap<>();
         GroupItem group = rules.readGroupAndMembers(groupId, me, partners, members);
         MemberItem owner = members.get(me);
-        if (group == null || owner == null) {
-            throw Pointers.groupNotFound(groupId, owner);
-        }
-        requireActiveOwner(group, owner, caller, expected);
+        requireOwnerAt(caller, groupId, group, owner, expected);
         for (String partner : partners) {
             MemberItem member = members.get(partner);
             if (member == null || !member.isActive()) {
@@ -214,7 +211,7 @@ public final class ConsentService {
         table.transact(writes, failed -> {
             if (failed == 0) {
                 GroupService.Membership current = groups.requireMembership(groupId, me);
-                requireActiveOwner(current.group(), current.member(), caller, expected);
+                requireOwnerAt(caller, groupId, current.group(), current.member(), expected);
                 return ApiException.conflict("CONCURRENT_CHANGE", "Your caps changed while you changed them; read them again.");
             }
             if (failed == 1) {
@@ -248,11 +245,7 @@ public final class ConsentService {
         Map<String, MemberItem> members = new HashMap<>();
         GroupItem group = rules.readGroupAndMembers(groupId, me, Set.of(ownerId), members);
         MemberItem mine = members.get(me);
-        if (group == null || mine == null) {
-            throw Pointers.groupNotFound(groupId, mine);
-        }
-        requireActiveGroup(group);
-        new GroupService.Membership(group, mine).requireActive();
+        GrantService.requireActiveReader(caller, groupId, group, mine);
         if (!ownerId.equals(me) && !mine.isCreator()) {
             throw ApiException.forbidden("Only the owner and the group's creator can read an owner's caps.");
         }
@@ -290,23 +283,13 @@ public final class ConsentService {
         return new ConsentPage(ownerId, owner.consentVersion(), caps, cursors.seal(scope, last));
     }
 
-    private static void requireActiveOwner(GroupItem group, MemberItem owner, Caller caller, long expected) {
-        if (caller.isPeerMerchant() && !caller.cloudId().equals(owner.getCloudId())) {
-            throw ApiException.forbidden("NOT_PEER_CLOUD", "Merchant '" + owner.getMerchantId()
-                    + "' is in this group as a merchant of another cloud than the one this call speaks for.");
-        }
-        requireActiveGroup(group);
-        new GroupService.Membership(group, owner).requireActive();
+    /** The caller is an ACTIVE member of the ACTIVE group, as for any group read, and its caps are at {@code expected}. */
+    private static void requireOwnerAt(Caller caller, String groupId, GroupItem group, MemberItem owner, long expected) {
+        GrantService.requireActiveReader(caller, groupId, group, owner);
         if (owner.consentVersion() != expected) {
             throw ApiException.conflict("VERSION_CONFLICT", "Your caps are at version " + owner.consentVersion() + ", not "
-                    + expected + ". Read them again (GET /groups/" + group.getGroupId()
+                    + expected + ". Read them again (GET /groups/" + groupId
                     + "/consent) and resend your changes against that version.");
-        }
-    }
-
-    private static void requireActiveGroup(GroupItem group) {
-        if (!group.isActive()) {
-            throw ApiException.gone("GROUP_DISSOLVED", "Group '" + group.getGroupId() + "' was dissolved.");
         }
     }
 
