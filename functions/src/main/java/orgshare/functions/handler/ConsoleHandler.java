@@ -7,15 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import orgshare.functions.http.ApiRequest;
 import orgshare.functions.http.ApiResponse;
 import orgshare.shared.error.ApiException;
+import orgshare.shared.ids.Digests;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +46,7 @@ public final class ConsoleHandler implements RequestHandler<APIGatewayV2HTTPEven
             String body = read(asset);
             int dot = asset.lastIndexOf('.');
             String extension = asset.substring(dot + 1);
-            String path = ASSET_PREFIX + asset.substring(0, dot) + "." + hash8(body) + "." + extension;
+            String path = ASSET_PREFIX + asset.substring(0, dot) + "." + Digests.sha256Hex(body, 4) + "." + extension;
             files.put(path, new File(TYPES.get(extension), "public, max-age=31536000, immutable", body));
             String placeholder = "{{" + asset + "}}";
             if (!index.contains(placeholder)) {
@@ -68,15 +66,6 @@ public final class ConsoleHandler implements RequestHandler<APIGatewayV2HTTPEven
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("console/" + name + " cannot be read", e);
-        }
-    }
-
-    private static String hash8(String body) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

@@ -3,16 +3,14 @@ package orgshare.shared.receipts;
 import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.shared.federation.FederationKey;
 import orgshare.shared.httpsig.Ed25519;
+import orgshare.shared.ids.Digests;
 import orgshare.shared.json.CanonicalJson;
 import orgshare.shared.json.Json;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,15 +48,9 @@ public final class Receipts {
     public static String keysDigest(Collection<String> keys) {
         List<String> sorted = new ArrayList<>(keys);
         sorted.sort(String::compareTo);
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String key : sorted) {
-                sha.update((key + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return "sha256:" + HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        StringBuilder lines = new StringBuilder();
+        sorted.forEach(key -> lines.append(key).append('\n'));
+        return "sha256:" + Digests.sha256Hex(lines.toString(), 32);
     }
 
     /** The bytes a receipt's signature covers: its RFC 8785 canonical JSON. */
