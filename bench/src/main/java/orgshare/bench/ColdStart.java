@@ -8,6 +8,7 @@ import orgshare.bench.probe.Probe;
 import orgshare.local.TemplateModel.HttpRoute;
 import orgshare.shared.auth.ApiKeys;
 import orgshare.shared.db.Keys;
+import orgshare.shared.testing.CallCounter;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,15 @@ final class ColdStart {
         String name = "-";
         double ratio;
         Run run;
+        Run own;
+        List<String> ownCalls = List.of();
+
+        void offerOwn(String functionId, Run measured, List<String> calls) {
+            if (functionId.equals(name)) {
+                own = measured;
+                ownCalls = calls;
+            }
+        }
 
         void offer(String functionId, double candidate, Run measured) {
             if (run == null || candidate > ratio) {
@@ -61,11 +72,13 @@ final class ColdStart {
         }
 
         String bound(Run floor) {
-            return run == null ? "" : String.format("%s loads %,d classes against the floor's %,d (the enhanced client, "
-                            + "Jackson's databind, the Lambda events, orgshare); its init takes %.0f ms against the floor's "
+            return run == null ? "" : String.format("%s loads %,d classes against the floor's %,d (by origin in the "
+                            + "table below); its init takes %.0f ms against the floor's "
                             + "%.0f ms client build, reading its event %.0f ms, and its first invocation %.0f ms against one "
                             + "GetItem's %.0f ms", name, run.classes(), floor.classes(), run.init(), floor.init(), run.event(),
-                    run.invoke(), floor.invoke());
+                    run.invoke(), floor.invoke()) + (own == null ? "" : String.format("; its own calls (%s), made bare and "
+                    + "cold, take %.0f ms (%.2f of the floor), so the handler is %.2f of its own storage work",
+                    RoundTrips.summary(ownCalls), own.millis(), own.millis() / floor.millis(), run.millis() / own.millis()));
         }
     }
 
@@ -77,7 +90,8 @@ final class ColdStart {
         Path functionsJar = root.resolve("functions/target/orgshare-functions.jar");
         Path probeJar = root.resolve("bench/target/orgshare-bench-probe.jar");
         Path work = root.resolve("bench/target/coldstart");
-        World w = new World(db, root.resolve("template.yaml"), 2, 1, db.client());
+        CallCounter calls = new CallCounter();
+        World w = new World(db, root.resolve("template.yaml"), 2, 1, db.client(calls));
         Map<String, String> env = new HashMap<>(db.lambdaEnvironment(w.table));
         env.put("OPERATOR_KEY_HASH", ApiKeys.hash(w.operatorKey));
         // deployed, a paging function reads this secret from Secrets Manager once per container (in the snapshot)
@@ -122,10 +136,36 @@ final class ColdStart {
             }
         }
 
+        // one more run each with the class-load log: which classes the cold start loads, by origin
+        Map<String, Integer> floorClasses = census(classpath, floorArgs, "floor", env, work);
+        Map<Handler, Map<String, Integer>> handlerClasses = new LinkedHashMap<>();
+        for (Handler t : handlers) {
+            handlerClasses.put(t, census(classpath, probeArgs(work, t), t.functionId(), env, work));
+        }
+
+        // each handler's own calls, counted in process on a fresh request of the same kind, then made bare and cold
+        // (after every timed run above: the peer's deletion, last, must not come before them)
+        Map<Handler, List<String>> operations = new LinkedHashMap<>();
+        for (Handler t : handlers) {
+            Object event = t.event().get();
+            calls.reset();
+            w.call(t.functionId(), event, World.TIMEOUT_MS);
+            operations.put(t, calls.calls());
+        }
+        Map<Handler, List<Run>> ownWork = new LinkedHashMap<>();
+        for (int round = 0; round < settings.coldRuns(); round++) {
+            for (Handler t : handlers) {
+                List<String> args = new ArrayList<>(List.of(FloorProbe.class.getName(), floorArgs.get(1), floorArgs.get(2)));
+                args.addAll(operations.get(t));
+                ownWork.computeIfAbsent(t, k -> new ArrayList<>()).add(spawn(command(classpath, null, args), env, work));
+            }
+        }
+
         Run floorMedian = median(floor);
         Run floorCdsMedian = median(floorCds);
         List<List<String>> rows = new ArrayList<>();
-        rows.add(row("floor: build the SDK client, one GetItem", floorMedian, floorMedian, floorCdsMedian, floorCdsMedian, "-"));
+        rows.add(row("floor: build the SDK client, one GetItem", floorMedian, floorMedian, floorCdsMedian, floorCdsMedian,
+                floorMedian, "GetItem", "-"));
         Worst plainWorst = new Worst();
         Worst cdsWorst = new Worst();
         List<Double> saved = new ArrayList<>();
@@ -137,7 +177,9 @@ final class ColdStart {
             plainWorst.offer(t.functionId(), ratio, p);
             cdsWorst.offer(t.functionId(), ratioCds, c);
             saved.add(1 - c.millis() / p.millis());
-            rows.add(row(t.functionId(), p, floorMedian, c, floorCdsMedian,
+            Run own = median(ownWork.get(t));
+            plainWorst.offerOwn(t.functionId(), own, operations.get(t));
+            rows.add(row(t.functionId(), p, floorMedian, c, floorCdsMedian, own, RoundTrips.summary(operations.get(t)),
                     ratio <= TARGET && ratioCds <= TARGET ? "PASS" : ratioCds <= TARGET ? "PASS with AppCDS" : "MISS"));
         }
         section.target("cold start, slowest handler / floor", "<= " + TARGET + "x",
@@ -155,11 +197,33 @@ final class ColdStart {
                         + "every handler's request succeeds (2xx) against DynamoDB Local. Columns: ms, ratio to the floor, "
                         + "then the same with an AppCDS archive (`-XX:ArchiveClassesAtExit` on one training run that invokes "
                         + "every handler listed, then `-XX:SharedArchiveFile`); the floor has its own archive. "
-                        + "init = loading and building the handler (its static init), event = reading the event into the "
-                        + "handler's input type, invoke = the first handleRequest (medians, without AppCDS); the rest of "
-                        + "the wall time is the JVM's own start.", String.join(" ", JVM_FLAGS), settings.coldRuns()));
+                        + "init = loading and building the handler (its static init), event = reading the event file's "
+                        + "bytes (the handlers are stream handlers: they read the event's JSON themselves, inside invoke), "
+                        + "invoke = the first handleRequest (medians, without AppCDS); the rest of the wall time is the "
+                        + "JVM's own start. JVM: %s %s, %s (the template's runtime is java25; Lambda's own start-up, "
+                        + "its runtime client and the network are not in these figures).", String.join(" ", JVM_FLAGS),
+                settings.coldRuns(), System.getProperty("java.vm.vendor"), System.getProperty("java.vm.name"),
+                Runtime.version()));
         section.table(List.of("handler", "ms", "/ floor", "AppCDS ms", "/ floor with AppCDS", "init / event / invoke ms",
-                "classes loaded", "result"), rows);
+                "classes loaded", "own calls bare: ms", "/ floor", "handler / own calls", "its calls", "result"), rows);
+        section.line("Own calls bare: the handler's own DynamoDB calls (the operations, as many of each, in order, counted "
+                + "when the bench ran the handler in process on a fresh request of the same kind), made by "
+                + "`orgshare.bench.probe.FloorProbe` (given the operations) in a fresh JVM on the same client, each a small valid request "
+                + "(median of the same number of runs, without AppCDS): what the handler's storage work costs cold "
+                + "before any of orgshare's code. Its ratio to the floor is what the operations themselves add (the "
+                + "SDK readies each kind of call on its first use); handler / own calls is what orgshare adds to them.");
+        section.line("");
+        section.line(String.format("Classes loaded by origin (`-Xlog:class+load`, one more run each, without AppCDS): the "
+                + "floor, the slowest handler (%s), and the fewest and most over all handlers.", plainWorst.name));
+        Handler slowest = handlers.stream().filter(h -> h.functionId().equals(plainWorst.name)).findFirst().orElse(handlers.get(0));
+        List<List<String>> origins = new ArrayList<>();
+        for (String origin : ClassCensus.NAMES) {
+            IntSummaryStatistics range = handlerClasses.values().stream().mapToInt(c -> c.get(origin)).summaryStatistics();
+            origins.add(List.of(origin, String.format("%,d", floorClasses.get(origin)),
+                    String.format("%,d", handlerClasses.get(slowest).get(origin)),
+                    String.format("%,d-%,d", range.getMin(), range.getMax())));
+        }
+        section.table(List.of("origin", "floor", plainWorst.name, "handlers"), origins);
         section.line(String.format("Deployment jar `functions/target/orgshare-functions.jar`: %.1f MB, %,d classes. "
                         + "AppCDS archives: handlers %.1f MB, floor %.1f MB.%s", size(functionsJar) / 1e6, classCount(functionsJar),
                 size(handlersArchive) / 1e6, size(floorArchive) / 1e6,
@@ -198,6 +262,14 @@ final class ColdStart {
         handlers.removeAll(deletes);
         handlers.addAll(deletes);
         return handlers;
+    }
+
+    /** One run of the command with the class-load log, counted by origin. */
+    private static Map<String, Integer> census(String classpath, List<String> args, String name, Map<String, String> env,
+                                               Path work) {
+        Path log = work.resolve("classes-" + name + ".log");
+        spawn(command(classpath, "-Xlog:class+load:file=" + log, args), env, work);
+        return ClassCensus.count(log);
     }
 
     private static List<String> probeArgs(Path work, Handler t) {
@@ -289,10 +361,13 @@ final class ColdStart {
         return values[(values.length - 1) / 2];
     }
 
-    private static List<String> row(String name, Run p, Run floor, Run c, Run floorCds, String result) {
+    private static List<String> row(String name, Run p, Run floor, Run c, Run floorCds, Run own, String ownCalls,
+                                    String result) {
         return List.of(name, String.format("%.0f", p.millis()), String.format("%.2f", p.millis() / floor.millis()),
                 String.format("%.0f", c.millis()), String.format("%.2f", c.millis() / floorCds.millis()),
-                String.format("%.0f / %.0f / %.0f", p.init(), p.event(), p.invoke()), String.format("%,d", p.classes()), result);
+                String.format("%.0f / %.0f / %.0f", p.init(), p.event(), p.invoke()), String.format("%,d", p.classes()),
+                String.format("%.0f", own.millis()), String.format("%.2f", own.millis() / floor.millis()),
+                String.format("%.2f", p.millis() / own.millis()), ownCalls.isEmpty() ? "none" : ownCalls, result);
     }
 
     private static long size(Path file) {

@@ -109,7 +109,7 @@ final class RoundTrips {
         String functionId = world.template.defaultAuthorizer().orElseThrow().functionId();
         world.handler(functionId);
         calls.reset();
-        world.handler(functionId).handleRequest(event, new World.BenchContext(World.TIMEOUT_MS));
+        world.call(functionId, event, World.TIMEOUT_MS);
         return calls.calls();
     }
 

@@ -4,9 +4,10 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import orgshare.local.EventJson;
 import orgshare.local.TemplateModel;
 import orgshare.local.TemplateModel.HttpRoute;
 import orgshare.shared.Orgshare;
@@ -29,6 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +70,7 @@ final class World {
     final Caller partner;
     final String group;
     final int groupSize;
-    private final Map<String, RequestHandler<Object, Object>> handlers = new ConcurrentHashMap<>();
+    private final Map<String, RequestStreamHandler> handlers = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
     /**
@@ -279,16 +284,15 @@ final class World {
     }
 
     /** The route's function, built once through its (Orgshare) constructor on this world's table, and kept warm. */
-    @SuppressWarnings("unchecked")
-    RequestHandler<Object, Object> handler(String functionId) {
+    RequestStreamHandler handler(String functionId) {
         return handlers.computeIfAbsent(functionId, id -> {
             String className = template.requireFunction(id).handlerClass();
             try {
                 Class<?> handler = Class.forName(className);
                 try {
-                    return (RequestHandler<Object, Object>) handler.getConstructor(Orgshare.class).newInstance(app);
+                    return (RequestStreamHandler) handler.getConstructor(Orgshare.class).newInstance(app);
                 } catch (NoSuchMethodException usesNoTable) {
-                    return (RequestHandler<Object, Object>) handler.getConstructor().newInstance(); // the API's description
+                    return (RequestStreamHandler) handler.getConstructor().newInstance(); // the API's description
                 }
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(className + " cannot be built on the bench's table", e);
@@ -300,9 +304,28 @@ final class World {
         return invoke(route, event, TIMEOUT_MS);
     }
 
-    /** Invokes the route's handler; {@code remainingMs} is what the Lambda context says is left of the invocation. */
+    /**
+     * Invokes the route's handler as the Lambda runtime does, with the event's JSON bytes, and reads its answer back;
+     * {@code remainingMs} is what the Lambda context says is left of the invocation.
+     */
     APIGatewayV2HTTPResponse invoke(HttpRoute route, APIGatewayV2HTTPEvent event, int remainingMs) {
-        return (APIGatewayV2HTTPResponse) handler(route.functionId()).handleRequest(event, new BenchContext(remainingMs));
+        try {
+            return EventJson.mapper().readValue(call(route.functionId(), event, remainingMs), APIGatewayV2HTTPResponse.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Invokes a function with the event's JSON bytes, as the Lambda runtime does; its answer's bytes. */
+    byte[] call(String functionId, Object event, int remainingMs) {
+        try {
+            byte[] bytes = EventJson.mapper().writeValueAsBytes(event);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler(functionId).handleRequest(new ByteArrayInputStream(bytes), out, new BenchContext(remainingMs));
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Invokes and insists on a 2xx: a figure measured on an error path would be a wrong figure. */

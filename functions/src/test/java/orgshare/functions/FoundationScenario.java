@@ -30,13 +30,11 @@ public final class FoundationScenario {
 
     public static void run(Orgshare app) {
         Caller operator = Caller.operator();
-        APIGatewayV2HTTPResponse cloud = new CreateCloudHandler(app).handleRequest(
-                http("POST", "/clouds", operator, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}"), null);
+        APIGatewayV2HTTPResponse cloud = Lambdas.http(new CreateCloudHandler(app), http("POST", "/clouds", operator, "{\"cloudId\":\"acme\",\"name\":\"Acme\"}"), null);
         assertEquals(201, cloud.getStatusCode(), cloud.getBody());
         assertEquals("acme", json(cloud).get("cloudId").asText());
 
-        APIGatewayV2HTTPResponse again = new CreateCloudHandler(app).handleRequest(
-                http("POST", "/clouds", operator, "{\"cloudId\":\"acme\",\"name\":\"Other\"}"), null);
+        APIGatewayV2HTTPResponse again = Lambdas.http(new CreateCloudHandler(app), http("POST", "/clouds", operator, "{\"cloudId\":\"acme\",\"name\":\"Other\"}"), null);
         assertEquals(409, again.getStatusCode());
         assertEquals("CLOUD_EXISTS", json(again).get("error").get("code").asText());
 
@@ -45,21 +43,19 @@ public final class FoundationScenario {
         Caller callerA = Caller.merchant(a.get("merchantId").asText(), "acme");
         Caller callerB = Caller.merchant(b.get("merchantId").asText(), "acme");
 
-        APIGatewayV2HTTPResponse me = new GetMeHandler(app).handleRequest(http("GET", "/merchants/me", callerA, null), null);
+        APIGatewayV2HTTPResponse me = Lambdas.http(new GetMeHandler(app), http("GET", "/merchants/me", callerA, null), null);
         assertEquals(200, me.getStatusCode());
         assertEquals(a.get("merchantId").asText(), json(me).get("merchantId").asText());
         assertEquals("Supplier A", json(me).get("name").asText());
         assertFalse(json(me).has("apiKey"), "the key is shown once, at creation");
 
-        APIGatewayV2HTTPResponse group = new CreateGroupHandler(app).handleRequest(
-                http("POST", "/groups", callerA, "{\"name\":\"Purchasing\"}"), null);
+        APIGatewayV2HTTPResponse group = Lambdas.http(new CreateGroupHandler(app), http("POST", "/groups", callerA, "{\"name\":\"Purchasing\"}"), null);
         assertEquals(201, group.getStatusCode(), group.getBody());
         String groupId = json(group).get("groupId").asText();
         assertEquals(callerA.merchantId(), json(group).get("creatorId").asText());
         assertEquals("ACTIVE", json(group).get("status").asText());
 
-        APIGatewayV2HTTPResponse read = new GetGroupHandler(app).handleRequest(
-                http("GET", "/groups/{groupId}", callerA, null, Map.of("groupId", groupId), null), null);
+        APIGatewayV2HTTPResponse read = Lambdas.http(new GetGroupHandler(app), http("GET", "/groups/{groupId}", callerA, null, Map.of("groupId", groupId), null), null);
         assertEquals(200, read.getStatusCode(), read.getBody());
         JsonNode detail = json(read);
         assertEquals(1, detail.get("memberCount").asInt());
@@ -71,7 +67,7 @@ public final class FoundationScenario {
         assertFalse(creator.has("linkId"), "no link with oneself");
         assertFalse(detail.has("cursor"));
 
-        APIGatewayV2HTTPResponse mine = new ListGroupsHandler(app).handleRequest(http("GET", "/groups", callerA, null), null);
+        APIGatewayV2HTTPResponse mine = Lambdas.http(new ListGroupsHandler(app), http("GET", "/groups", callerA, null), null);
         assertEquals(200, mine.getStatusCode());
         JsonNode listed = json(mine).get("groups");
         assertEquals(1, listed.size());
@@ -79,19 +75,17 @@ public final class FoundationScenario {
         assertEquals("CREATOR", listed.get(0).get("role").asText());
         assertEquals("ACTIVE", listed.get(0).get("memberStatus").asText());
 
-        APIGatewayV2HTTPResponse outsider = new GetGroupHandler(app).handleRequest(
-                http("GET", "/groups/{groupId}", callerB, null, Map.of("groupId", groupId), null), null);
+        APIGatewayV2HTTPResponse outsider = Lambdas.http(new GetGroupHandler(app), http("GET", "/groups/{groupId}", callerB, null, Map.of("groupId", groupId), null), null);
         assertEquals(404, outsider.getStatusCode());
         assertEquals("GROUP_NOT_FOUND", json(outsider).get("error").get("code").asText());
 
-        APIGatewayV2HTTPResponse bGroups = new ListGroupsHandler(app).handleRequest(http("GET", "/groups", callerB, null), null);
+        APIGatewayV2HTTPResponse bGroups = Lambdas.http(new ListGroupsHandler(app), http("GET", "/groups", callerB, null), null);
         assertEquals(200, bGroups.getStatusCode());
         assertEquals(0, json(bGroups).get("groups").size());
     }
 
     static JsonNode createMerchant(Orgshare app, String name) {
-        APIGatewayV2HTTPResponse response = new CreateMerchantHandler(app).handleRequest(
-                http("POST", "/merchants", Caller.operator(), "{\"cloudId\":\"acme\",\"name\":\"" + name + "\"}"), null);
+        APIGatewayV2HTTPResponse response = Lambdas.http(new CreateMerchantHandler(app), http("POST", "/merchants", Caller.operator(), "{\"cloudId\":\"acme\",\"name\":\"" + name + "\"}"), null);
         assertEquals(201, response.getStatusCode(), response.getBody());
         JsonNode body = json(response);
         assertNotNull(body.get("merchantId"));

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The JSON mapper for Lambda events and responses: lenient on input, as the Lambda runtime is (an event carries more
  * than the handler's type declares), and without nulls on output.
  */
-final class EventJson {
+public final class EventJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
@@ -16,7 +16,7 @@ final class EventJson {
     private EventJson() {
     }
 
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         return MAPPER;
     }
 }

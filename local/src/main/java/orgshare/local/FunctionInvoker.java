@@ -1,6 +1,7 @@
 package orgshare.local;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -10,6 +11,8 @@ import orgshare.shared.Orgshare;
 import orgshare.shared.ids.Ids;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -24,8 +27,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
- * Runs a template function on a JSON event the way the Lambda Java runtime does: the event is read into the handler's
- * {@code RequestHandler<I, O>} input type, the output written back as JSON. The handler is built once per function
+ * Runs a template function on a JSON event the way the Lambda Java runtime does: a {@code RequestStreamHandler} gets
+ * the event's JSON bytes and its output is read back as JSON; for a {@code RequestHandler<I, O>} the event is read
+ * into its input type and the output written back as JSON. The handler is built once per function
  * through its {@code (Orgshare)} constructor, on the local table and the function's own resolved environment, and
  * stays warm for later invocations, like a container.
  */
@@ -40,9 +44,11 @@ public final class FunctionInvoker {
     /** The function each thread runs now: one process holds them all, where Lambda gives each its own container. */
     private static final ThreadLocal<String> RUNNING = new ThreadLocal<>();
 
-    /** A built handler and the reader of its input type, its deserializers resolved once. */
-    private record WarmHandler(LambdaFunction function, RequestHandler<Object, Object> handler, JavaType inputType,
-                               ObjectReader inputReader) {
+    /**
+     * A built handler: a stream handler (no input type), or a typed one and the reader of its input type, its
+     * deserializers resolved once.
+     */
+    private record WarmHandler(LambdaFunction function, Object handler, JavaType inputType, ObjectReader inputReader) {
     }
 
     /** The handler threw: what a Lambda invocation reports as a function error. */
@@ -125,6 +131,11 @@ public final class FunctionInvoker {
 
     private JsonNode run(String functionId, JsonNode event) {
         WarmHandler warmHandler = warm.computeIfAbsent(functionId, this::load);
+        if (warmHandler.handler() instanceof RequestStreamHandler stream) {
+            return runStream(functionId, warmHandler, stream, event);
+        }
+        @SuppressWarnings("unchecked")
+        RequestHandler<Object, Object> typed = (RequestHandler<Object, Object>) warmHandler.handler();
         Object input;
         try {
             input = warmHandler.inputReader().readValue(event);
@@ -134,11 +145,30 @@ public final class FunctionInvoker {
         }
         Object output;
         try {
-            output = warmHandler.handler().handleRequest(input, new LocalLambdaContext(warmHandler.function()));
+            output = typed.handleRequest(input, new LocalLambdaContext(warmHandler.function()));
         } catch (RuntimeException | Error e) {
             throw new FunctionFailedException(functionId, e);
         }
         return output == null ? NullNode.getInstance() : EventJson.mapper().valueToTree(output);
+    }
+
+    /** The event's JSON bytes in, the handler's bytes out and read as JSON (nothing written: null). */
+    private static JsonNode runStream(String functionId, WarmHandler warmHandler, RequestStreamHandler handler, JsonNode event) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(EventJson.mapper().writeValueAsBytes(event)), output,
+                    new LocalLambdaContext(warmHandler.function()));
+        } catch (IOException | RuntimeException | Error e) {
+            throw new FunctionFailedException(functionId, e);
+        }
+        if (output.size() == 0) {
+            return NullNode.getInstance();
+        }
+        try {
+            return EventJson.mapper().readTree(output.toByteArray());
+        } catch (IOException e) {
+            throw new FunctionFailedException(functionId, e);
+        }
     }
 
     /** Builds a function's handler and its input reader now rather than on its first invocation. */
@@ -155,15 +185,18 @@ public final class FunctionInvoker {
             throw new LocalRunnerException(functionId + ": handler class " + function.handlerClass()
                     + " is not on the runner's classpath (rebuild with mvn package)", e);
         }
-        if (!RequestHandler.class.isAssignableFrom(handlerClass) || !"handleRequest".equals(function.handlerMethod())) {
-            throw new LocalRunnerException(functionId + ": the runner runs RequestHandler::handleRequest handlers; "
-                    + function.handlerClass() + "::" + function.handlerMethod() + " is not one");
+        boolean stream = RequestStreamHandler.class.isAssignableFrom(handlerClass);
+        if (!(stream || RequestHandler.class.isAssignableFrom(handlerClass)) || !"handleRequest".equals(function.handlerMethod())) {
+            throw new LocalRunnerException(functionId + ": the runner runs RequestHandler::handleRequest and "
+                    + "RequestStreamHandler::handleRequest handlers; " + function.handlerClass() + "::"
+                    + function.handlerMethod() + " is not one");
+        }
+        if (stream) {
+            return new WarmHandler(function, instantiate(handlerClass, function), null, null);
         }
         Type input = requestHandlerInput(handlerClass, Map.of());
         JavaType inputType = EventJson.mapper().getTypeFactory().constructType(input == null ? Object.class : input);
-        @SuppressWarnings("unchecked")
-        RequestHandler<Object, Object> handler = (RequestHandler<Object, Object>) instantiate(handlerClass, function);
-        return new WarmHandler(function, handler, inputType, EventJson.mapper().readerFor(inputType));
+        return new WarmHandler(function, instantiate(handlerClass, function), inputType, EventJson.mapper().readerFor(inputType));
     }
 
     private Object instantiate(Class<?> handlerClass, LambdaFunction function) {

@@ -1,6 +1,7 @@
 package orgshare.local;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import orgshare.local.TemplateModel.Authorizer;
 import orgshare.local.TemplateModel.HttpRoute;
 import orgshare.local.TemplateModel.LambdaFunction;
@@ -46,7 +47,8 @@ class TemplateTest {
             Class<?> handler = assertDoesNotThrow(() -> Class.forName(function.handlerClass()),
                     function.logicalId() + " names a missing class");
             assertEquals("handleRequest", function.handlerMethod(), function.logicalId());
-            assertTrue(RequestHandler.class.isAssignableFrom(handler), handler + " implements RequestHandler");
+            assertTrue(RequestHandler.class.isAssignableFrom(handler) || RequestStreamHandler.class.isAssignableFrom(handler),
+                    handler + " implements RequestHandler or RequestStreamHandler");
             assertTrue(Modifier.isPublic(assertDoesNotThrow(() -> handler.getConstructor()).getModifiers()),
                     handler + " has the public no-arg constructor Lambda uses");
             if (!Set.of("OpenApiFunction", "ConsoleFunction").contains(function.logicalId())) { // the functions that use no table

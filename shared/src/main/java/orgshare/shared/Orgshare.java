@@ -69,32 +69,43 @@ public final class Orgshare {
 
     private final OrgTable table;
     private final Clock clock;
-    private final Cursors cursors;
-    private final CloudService clouds;
-    private final MerchantService merchants;
-    private final GroupService groups;
-    private final AuthService auth;
-    private final MembershipService memberships;
-    private final CleanupService cleanup;
-    private final ReceiptService receipts;
-    private final RecordService records;
-    private final RuleService rules;
-    private final ConsentService consent;
-    private final GrantService grants;
-    private final AuditService audit;
-    private final ExchangeService exchange;
-    private final InboxService inbox;
-    private final FederationService federation;
-    private final PeerService peers;
-    private final Pointers pointers;
-    private final FederationClient federationClient;
-    private final FederationEndpoint federationEndpoint;
-    private final Forwarder forwarder;
-    private final PeerExchange peerExchange;
-    private final Outbox outbox;
-    private final PushStatusService pushStatuses;
-    private final WebhookService webhooks;
-    private final WebhookDeliverer webhookDeliverer;
+    private final Supplier<String> ids;
+    private final Map<String, String> env;
+    private final boolean loopbackWebhooks;
+
+    // Each part is built on its first use, with what it needs, and then kept for the container's life: a function
+    // builds only the services its handler calls (a cold start pays for no other). The accessors below are the one
+    // place that knows how to build each; they are synchronized, so a part is built once however many threads ask.
+    private Cursors cursors;
+    private Idempotency idempotency;
+    private FederationKey federationKey;
+    private NonceStore nonces;
+    private GroupPurger purger;
+    private CloudService clouds;
+    private MerchantService merchants;
+    private GroupService groups;
+    private AuthService auth;
+    private MembershipService memberships;
+    private CleanupService cleanup;
+    private ReceiptService receipts;
+    private RecordService records;
+    private RuleService rules;
+    private ConsentService consent;
+    private GrantService grants;
+    private AuditService audit;
+    private ExchangeService exchange;
+    private InboxService inbox;
+    private FederationService federation;
+    private PeerService peers;
+    private Pointers pointers;
+    private FederationClient federationClient;
+    private FederationEndpoint federationEndpoint;
+    private Forwarder forwarder;
+    private PeerExchange peerExchange;
+    private Outbox outbox;
+    private PushStatusService pushStatuses;
+    private WebhookService webhooks;
+    private WebhookDeliverer webhookDeliverer;
 
     private Orgshare(DynamoDbClient client, Map<String, String> env, Clock clock, Supplier<String> ids) {
         String tableName = env.get(ENV_TABLE_NAME);
@@ -103,39 +114,36 @@ public final class Orgshare {
         }
         this.table = new OrgTable(CountingClient.wrap(client), tableName);
         this.clock = clock;
-        this.cursors = Cursors.fromSecret(DeploymentSecrets.fromEnvironment(env, ENV_CURSOR_SECRET, ENV_CURSOR_SECRET_ARN));
-        Idempotency idempotency = new Idempotency(table, clock);
-        this.clouds = new CloudService(table, clock);
-        this.merchants = new MerchantService(table, clock, ids, idempotency);
-        this.groups = new GroupService(table, clock, ids, idempotency, cursors);
-        this.auth = new AuthService(table, env.get(ENV_OPERATOR_KEY_HASH));
-        GroupPurger purger = new GroupPurger(table);
-        FederationKey federationKey = FederationKey.fromSecret(
-                DeploymentSecrets.fromEnvironment(env, ENV_FEDERATION_KEY_SECRET, ENV_FEDERATION_KEY_SECRET_ARN));
-        this.peers = new PeerService(table, cursors, new HttpPeerDirectory(),
-                "true".equals(env.get(ENV_ALLOW_LOOPBACK_PEERS)), clock);
-        NonceStore nonces = new NonceStore(table);
-        this.federationClient = new FederationClient(peers, federationKey, nonces, clock, federationTimeout(env));
-        this.federationEndpoint = new FederationEndpoint(federationKey, peers, nonces, clock);
-        this.audit = new AuditService(table, cursors);
-        this.pointers = new Pointers(table, audit, clock);
-        this.outbox = new Outbox(table, federationClient, clock);
-        this.memberships = new MembershipService(table, groups, clock, ids, federationClient);
-        this.receipts = new ReceiptService(table, federationKey, outbox, cursors, clock);
-        this.cleanup = new CleanupService(table, purger, outbox, receipts);
-        this.records = new RecordService(table, clock, idempotency, cursors);
-        this.rules = new RuleService(table, groups, audit, outbox, clock, ids, cursors);
-        this.consent = new ConsentService(table, groups, rules, audit, outbox, clock, ids, cursors);
-        this.grants = new GrantService(table, cursors);
-        this.pushStatuses = new PushStatusService(table, outbox, clock);
-        this.peerExchange = new PeerExchange(table, records, audit, pointers, federationClient, pushStatuses, clock, ids);
-        this.exchange = new ExchangeService(table, records, audit, clock, ids, idempotency, peerExchange, pushStatuses);
-        this.inbox = new InboxService(table, cursors);
-        this.federation = new FederationService(table, federationKey);
-        boolean loopbackWebhooks = "true".equals(env.get(ENV_ALLOW_LOOPBACK_WEBHOOKS));
-        this.webhooks = new WebhookService(table, clock, loopbackWebhooks, cursors);
-        this.webhookDeliverer = new WebhookDeliverer(table, webhooks, clock, loopbackWebhooks);
-        this.forwarder = new Forwarder(pointers, federationClient, audit, pushStatuses, clock, ids);
+        this.ids = ids;
+        this.env = new java.util.HashMap<>(env); // the environment as given (a test's may hold nulls)
+        this.loopbackWebhooks = "true".equals(env.get(ENV_ALLOW_LOOPBACK_WEBHOOKS));
+    }
+
+    private synchronized Cursors cursors() {
+        return cursors != null ? cursors
+                : (cursors = Cursors.fromSecret(DeploymentSecrets.fromEnvironment(env, ENV_CURSOR_SECRET, ENV_CURSOR_SECRET_ARN)));
+    }
+
+    private synchronized Idempotency idempotency() {
+        return idempotency != null ? idempotency : (idempotency = new Idempotency(table, clock));
+    }
+
+    private synchronized FederationKey federationKey() {
+        return federationKey != null ? federationKey : (federationKey = FederationKey.fromSecret(
+                DeploymentSecrets.fromEnvironment(env, ENV_FEDERATION_KEY_SECRET, ENV_FEDERATION_KEY_SECRET_ARN)));
+    }
+
+    private synchronized NonceStore nonces() {
+        return nonces != null ? nonces : (nonces = new NonceStore(table));
+    }
+
+    private synchronized GroupPurger purger() {
+        return purger != null ? purger : (purger = new GroupPurger(table));
+    }
+
+    private synchronized FederationClient federationClient() {
+        return federationClient != null ? federationClient
+                : (federationClient = new FederationClient(peers(), federationKey(), nonces(), clock, federationTimeout(env)));
     }
 
     private static Duration federationTimeout(Map<String, String> env) {
@@ -174,8 +182,8 @@ public final class Orgshare {
             // priming is best effort: a snapshot without it is only slower to its first request
         }
         Json.decodeTree(Json.encode(Map.of("primed", List.of(1, "two", true))));
-        cursors.prime(); // a function that pages a list reads its secret before the snapshot, once
-        federation.key().prime(); // and one that signs, its federation key
+        cursors().prime(); // a function that pages a list reads its secret before the snapshot, once
+        federationKey().prime(); // and one that signs, its federation key
     }
 
     public OrgTable table() {
@@ -186,106 +194,109 @@ public final class Orgshare {
         return clock;
     }
 
-    public CloudService clouds() {
-        return clouds;
+    public synchronized CloudService clouds() {
+        return clouds != null ? clouds : (clouds = new CloudService(table, clock));
     }
 
-    public MerchantService merchants() {
-        return merchants;
+    public synchronized MerchantService merchants() {
+        return merchants != null ? merchants : (merchants = new MerchantService(table, clock, ids, idempotency()));
     }
 
-    public GroupService groups() {
-        return groups;
+    public synchronized GroupService groups() {
+        return groups != null ? groups : (groups = new GroupService(table, clock, ids, idempotency(), cursors()));
     }
 
-    public AuthService auth() {
-        return auth;
+    public synchronized AuthService auth() {
+        return auth != null ? auth : (auth = new AuthService(table, env.get(ENV_OPERATOR_KEY_HASH)));
     }
 
-    public MembershipService memberships() {
-        return memberships;
+    public synchronized MembershipService memberships() {
+        return memberships != null ? memberships : (memberships = new MembershipService(table, groups(), clock, ids, federationClient()));
     }
 
-    public CleanupService cleanup() {
-        return cleanup;
+    public synchronized CleanupService cleanup() {
+        return cleanup != null ? cleanup : (cleanup = new CleanupService(table, purger(), outbox(), receipts()));
     }
 
     /** Signed deletion receipts: written by the cleanup, listed by their recipients, taken from homes on peers. */
-    public ReceiptService receipts() {
-        return receipts;
+    public synchronized ReceiptService receipts() {
+        return receipts != null ? receipts : (receipts = new ReceiptService(table, federationKey(), outbox(), cursors(), clock));
     }
 
-    public RecordService records() {
-        return records;
+    public synchronized RecordService records() {
+        return records != null ? records : (records = new RecordService(table, clock, idempotency(), cursors()));
     }
 
-    public RuleService rules() {
-        return rules;
+    public synchronized RuleService rules() {
+        return rules != null ? rules : (rules = new RuleService(table, groups(), audit(), outbox(), clock, ids, cursors()));
     }
 
-    public ConsentService consent() {
-        return consent;
+    public synchronized ConsentService consent() {
+        return consent != null ? consent : (consent = new ConsentService(table, groups(), rules(), audit(), outbox(), clock, ids, cursors()));
     }
 
-    public GrantService grants() {
-        return grants;
+    public synchronized GrantService grants() {
+        return grants != null ? grants : (grants = new GrantService(table, cursors()));
     }
 
-    public AuditService audit() {
-        return audit;
+    public synchronized AuditService audit() {
+        return audit != null ? audit : (audit = new AuditService(table, cursors()));
     }
 
-    public ExchangeService exchange() {
-        return exchange;
+    public synchronized ExchangeService exchange() {
+        return exchange != null ? exchange : (exchange = new ExchangeService(table, records(), audit(), clock, ids, idempotency(), peerExchange(),
+                pushStatuses()));
     }
 
-    public InboxService inbox() {
-        return inbox;
+    public synchronized InboxService inbox() {
+        return inbox != null ? inbox : (inbox = new InboxService(table, cursors()));
     }
 
-    public FederationService federation() {
-        return federation;
+    public synchronized FederationService federation() {
+        return federation != null ? federation : (federation = new FederationService(table, federationKey()));
     }
 
-    public PeerService peers() {
-        return peers;
+    public synchronized PeerService peers() {
+        return peers != null ? peers : (peers = new PeerService(table, cursors(), new HttpPeerDirectory(),
+                "true".equals(env.get(ENV_ALLOW_LOOPBACK_PEERS)), clock));
     }
 
     /** A member's deployment: its pointers to groups whose home is a peer. */
-    public Pointers pointers() {
-        return pointers;
+    public synchronized Pointers pointers() {
+        return pointers != null ? pointers : (pointers = new Pointers(table, audit(), clock));
     }
 
     /** The receiving end of the signed wire. */
-    public FederationEndpoint federationEndpoint() {
-        return federationEndpoint;
+    public synchronized FederationEndpoint federationEndpoint() {
+        return federationEndpoint != null ? federationEndpoint : (federationEndpoint = new FederationEndpoint(federationKey(), peers(), nonces(), clock));
     }
 
     /** Sends a member's request about a group whose home is a peer to that home. */
-    public Forwarder forwarder() {
-        return forwarder;
+    public synchronized Forwarder forwarder() {
+        return forwarder != null ? forwarder : (forwarder = new Forwarder(pointers(), federationClient(), audit(), pushStatuses(), clock, ids));
     }
 
     /** An owner's deployment: serves the pulls and takes the pushes a group's home authorized. */
-    public PeerExchange peerExchange() {
-        return peerExchange;
+    public synchronized PeerExchange peerExchange() {
+        return peerExchange != null ? peerExchange : (peerExchange = new PeerExchange(table, records(), audit(), pointers(), federationClient(),
+                pushStatuses(), clock, ids));
     }
 
-    public Outbox outbox() {
-        return outbox;
+    public synchronized Outbox outbox() {
+        return outbox != null ? outbox : (outbox = new Outbox(table, federationClient(), clock));
     }
 
-    public WebhookService webhooks() {
-        return webhooks;
+    public synchronized WebhookService webhooks() {
+        return webhooks != null ? webhooks : (webhooks = new WebhookService(table, clock, loopbackWebhooks, cursors()));
     }
 
     /** Delivers the webhook events the table's stream carries, and retries what failed. */
-    public WebhookDeliverer webhookDeliverer() {
-        return webhookDeliverer;
+    public synchronized WebhookDeliverer webhookDeliverer() {
+        return webhookDeliverer != null ? webhookDeliverer : (webhookDeliverer = new WebhookDeliverer(table, webhooks(), clock, loopbackWebhooks));
     }
 
     /** The push status chain: acknowledgements by owners, statuses read by senders. */
-    public PushStatusService pushStatuses() {
-        return pushStatuses;
+    public synchronized PushStatusService pushStatuses() {
+        return pushStatuses != null ? pushStatuses : (pushStatuses = new PushStatusService(table, outbox(), clock));
     }
 }

@@ -9,12 +9,15 @@ import orgshare.shared.service.PushStatusService;
 
 /** POST /inbox/{messageId}/ack: the owner's program accepts or rejects a pushed document, once. */
 public final class AckMessageHandler extends ApiHandler {
+    private final PushStatusService pushStatuses;
+
     public AckMessageHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public AckMessageHandler(Orgshare app) {
         super(app, Access.MERCHANT);
+        this.pushStatuses = app.pushStatuses();
     }
 
     @Override
@@ -24,7 +27,7 @@ public final class AckMessageHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.ok(app.pushStatuses().ack(request.caller(), request.path("messageId"),
+        return ApiResponse.ok(pushStatuses.ack(request.caller(), request.path("messageId"),
                 request.body(PushStatusService.Ack.class)));
     }
 }

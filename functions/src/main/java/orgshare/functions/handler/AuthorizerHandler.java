@@ -1,48 +1,69 @@
 package orgshare.functions.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
-import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonGenerator;
+import orgshare.functions.http.HttpEvent;
 import orgshare.functions.http.Priming;
 import orgshare.shared.Orgshare;
+import orgshare.shared.service.AuthService;
 import orgshare.shared.auth.Caller;
+import orgshare.shared.json.JsonStreams;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * The HTTP API's Lambda authorizer (REQUEST, payload 2.0, simple responses). It always lets the request through with
  * the caller in the context, an unauthenticated one with the reason: the handler then answers 401 in the one JSON
- * error shape, where a denial here would make API Gateway answer a bare 403 of its own.
+ * error shape, where a denial here would make API Gateway answer a bare 403 of its own. It reads the event's headers
+ * off its bytes and writes {@code {"isAuthorized": true, "context": {...}}} itself: no events class on its path.
  */
-public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> {
-    private final Orgshare app;
+public final class AuthorizerHandler implements RequestStreamHandler {
+    private final AuthService auth;
 
     public AuthorizerHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public AuthorizerHandler(Orgshare app) {
-        this.app = app;
-        Priming.register(app);
+        this.auth = app.auth();
+        // SnapStart's priming runs the path once on a request without a key (decided without a read)
+        Priming.register(app, () -> {
+            try {
+                handleRequest(new ByteArrayInputStream("{\"headers\":{}}".getBytes(StandardCharsets.UTF_8)),
+                        new ByteArrayOutputStream(), null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     @Override
-    public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
-        Caller caller = app.auth().authenticate(authorization(event.getHeaders()));
-        return new SimpleIAMPolicyResponse(true, caller.toContext());
-    }
-
-    private static String authorization(Map<String, String> headers) {
-        if (headers == null) {
-            return null;
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        String authorization;
+        try {
+            // API Gateway lowercases header names in payload 2.0; the lookup accepts any case from other callers
+            authorization = HttpEvent.read(input).header("authorization");
+        } catch (IOException unreadable) {
+            authorization = null; // not an authorizer event: no key in it, so an unauthenticated caller
         }
-        // API Gateway lowercases header names in payload 2.0; accept any case from other callers
-        for (Map.Entry<String, String> header : headers.entrySet()) {
-            if ("authorization".equalsIgnoreCase(header.getKey())) {
-                return header.getValue();
+        Caller caller = auth.authenticate(authorization);
+        try (JsonGenerator json = JsonStreams.factory().createGenerator(output)) {
+            json.writeStartObject();
+            json.writeBooleanField("isAuthorized", true);
+            json.writeObjectFieldStart("context");
+            for (Map.Entry<String, String> entry : caller.toContext().entrySet()) {
+                json.writeStringField(entry.getKey(), entry.getValue());
             }
+            json.writeEndObject();
+            json.writeEndObject();
         }
-        return null;
     }
 }

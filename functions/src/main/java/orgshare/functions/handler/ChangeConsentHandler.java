@@ -9,12 +9,15 @@ import orgshare.shared.service.ConsentService;
 
 /** PATCH /groups/{groupId}/consent: an owner applies a versioned batch of caps on its own data, all or nothing. */
 public final class ChangeConsentHandler extends ApiHandler {
+    private final ConsentService consent;
+
     public ChangeConsentHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public ChangeConsentHandler(Orgshare app) {
         super(app, Access.MERCHANT);
+        this.consent = app.consent();
     }
 
     @Override
@@ -24,7 +27,7 @@ public final class ChangeConsentHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.ok(app.consent().change(request.caller(), request.path("groupId"),
+        return ApiResponse.ok(consent.change(request.caller(), request.path("groupId"),
                 request.body(ConsentService.ConsentChanges.class)));
     }
 }

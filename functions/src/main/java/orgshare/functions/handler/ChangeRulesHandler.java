@@ -9,12 +9,15 @@ import orgshare.shared.service.RuleService;
 
 /** PATCH /groups/{groupId}/rules: the creator applies a versioned batch of rule sets and removals, all or nothing. */
 public final class ChangeRulesHandler extends ApiHandler {
+    private final RuleService rules;
+
     public ChangeRulesHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public ChangeRulesHandler(Orgshare app) {
         super(app, Access.MERCHANT);
+        this.rules = app.rules();
     }
 
     @Override
@@ -24,7 +27,7 @@ public final class ChangeRulesHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.ok(app.rules().change(request.caller(), request.path("groupId"),
+        return ApiResponse.ok(rules.change(request.caller(), request.path("groupId"),
                 request.body(RuleService.RuleChanges.class)));
     }
 }

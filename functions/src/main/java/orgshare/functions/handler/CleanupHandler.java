@@ -15,20 +15,20 @@ import java.util.Map;
  * The event is taken as a plain map: nothing in it matters, and ScheduledEvent's Joda time field needs a runtime mixin.
  */
 public final class CleanupHandler implements RequestHandler<Map<String, Object>, CleanupService.CleanupReport> {
-    private final Orgshare app;
+    private final CleanupService cleanup;
 
     public CleanupHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public CleanupHandler(Orgshare app) {
-        this.app = app;
+        this.cleanup = app.cleanup();
     }
 
     @Override
     public CleanupService.CleanupReport handleRequest(Map<String, Object> event, Context context) {
         long started = System.nanoTime();
-        CleanupService.CleanupReport report = app.cleanup().run(TimeBudget.of(context));
+        CleanupService.CleanupReport report = cleanup.run(TimeBudget.of(context));
         ObjectNode line = Json.mapper().valueToTree(report);
         line.put("level", "INFO");
         line.put("event", "cleanup");

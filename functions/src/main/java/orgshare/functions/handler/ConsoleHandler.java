@@ -1,11 +1,10 @@
 package orgshare.functions.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import orgshare.functions.http.ApiRequest;
 import orgshare.functions.http.ApiResponse;
+import orgshare.functions.http.HttpEvent;
+import orgshare.functions.http.HttpFunction;
+import orgshare.functions.http.HttpResult;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.ids.Digests;
 
@@ -14,7 +13,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +21,7 @@ import java.util.Map;
  * one and calls the public API with it). The files are read from the jar once per container and each asset is
  * named by its SHA-256, so a new deployment never meets a stale cached copy and the page itself is never cached.
  */
-public final class ConsoleHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class ConsoleHandler extends HttpFunction {
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     static final String ASSET_PREFIX = "/console/assets/";
@@ -70,8 +68,8 @@ public final class ConsoleHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (ApiRequest.hasBody(event)) {
+    public HttpResult handle(HttpEvent event, Context context) {
+        if (event.hasBody()) {
             return secured(ApiResponse.error(ApiException.validation("This route takes no body; send the request without one.")).toHttp());
         }
         String path = pathOf(event);
@@ -79,35 +77,26 @@ public final class ConsoleHandler implements RequestHandler<APIGatewayV2HTTPEven
         if (file == null) {
             return secured(ApiResponse.error(ApiException.notFound("NOT_FOUND", "The console has no such file.")).toHttp());
         }
-        APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
-        response.setStatusCode(200);
-        response.setHeaders(Map.of("content-type", file.contentType(), "cache-control", file.cacheControl()));
-        response.setIsBase64Encoded(false);
-        response.setBody(file.body());
-        return secured(response);
+        return secured(new HttpResult(200, Map.of("content-type", file.contentType(), "cache-control", file.cacheControl()),
+                file.body()));
     }
 
     /**
      * The path asked for: the page on GET /console, else the {proxy+} route's parameter (decoded by the gateway);
      * without one on another path there is no file to answer.
      */
-    private static String pathOf(APIGatewayV2HTTPEvent event) {
-        Map<String, String> parameters = event.getPathParameters();
-        String proxy = parameters == null ? null : parameters.get("proxy");
+    private static String pathOf(HttpEvent event) {
+        String proxy = event.pathParameter("proxy");
         if (proxy != null) {
             return "/console/" + proxy;
         }
-        String rawPath = event.getRawPath();
+        String rawPath = event.rawPath();
         return rawPath == null || rawPath.endsWith("/console") ? "/console" : null;
     }
 
     /** The headers every answer carries, errors included: the page may run only its own files. */
-    private static APIGatewayV2HTTPResponse secured(APIGatewayV2HTTPResponse response) {
-        Map<String, String> headers = new LinkedHashMap<>(response.getHeaders());
-        headers.put("content-security-policy", CONTENT_SECURITY_POLICY);
-        headers.put("x-content-type-options", "nosniff");
-        headers.put("referrer-policy", "no-referrer");
-        response.setHeaders(headers);
-        return response;
+    private static HttpResult secured(HttpResult response) {
+        return response.withHeaders(Map.of("content-security-policy", CONTENT_SECURITY_POLICY,
+                "x-content-type-options", "nosniff", "referrer-policy", "no-referrer"));
     }
 }

@@ -9,12 +9,15 @@ import orgshare.shared.service.CloudService;
 
 /** POST /clouds: the operator registers a merchant cloud. */
 public final class CreateCloudHandler extends ApiHandler {
+    private final CloudService clouds;
+
     public CreateCloudHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public CreateCloudHandler(Orgshare app) {
         super(app, Access.OPERATOR);
+        this.clouds = app.clouds();
     }
 
     @Override
@@ -24,6 +27,6 @@ public final class CreateCloudHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.created(app.clouds().register(request.caller(), request.body(CloudService.CreateCloud.class)));
+        return ApiResponse.created(clouds.register(request.caller(), request.body(CloudService.CreateCloud.class)));
     }
 }

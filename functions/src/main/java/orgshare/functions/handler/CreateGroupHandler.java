@@ -9,12 +9,15 @@ import orgshare.shared.service.GroupService;
 
 /** POST /groups: the caller creates a group and becomes its creator and first member. */
 public final class CreateGroupHandler extends ApiHandler {
+    private final GroupService groups;
+
     public CreateGroupHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public CreateGroupHandler(Orgshare app) {
         super(app, Access.MERCHANT);
+        this.groups = app.groups();
     }
 
     @Override
@@ -24,7 +27,7 @@ public final class CreateGroupHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.created(app.groups().create(request.caller(), request.body(GroupService.CreateGroup.class),
+        return ApiResponse.created(groups.create(request.caller(), request.body(GroupService.CreateGroup.class),
                 request.idempotencyKey()));
     }
 }

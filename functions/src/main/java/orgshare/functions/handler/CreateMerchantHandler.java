@@ -9,12 +9,15 @@ import orgshare.shared.service.MerchantService;
 
 /** POST /merchants: the operator creates a merchant; its API key is in this response and nowhere else. */
 public final class CreateMerchantHandler extends ApiHandler {
+    private final MerchantService merchants;
+
     public CreateMerchantHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public CreateMerchantHandler(Orgshare app) {
         super(app, Access.OPERATOR);
+        this.merchants = app.merchants();
     }
 
     @Override
@@ -24,7 +27,7 @@ public final class CreateMerchantHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.created(app.merchants().create(request.caller(), request.body(MerchantService.CreateMerchant.class),
+        return ApiResponse.created(merchants.create(request.caller(), request.body(MerchantService.CreateMerchant.class),
                 request.idempotencyKey()));
     }
 }

@@ -20,15 +20,15 @@ import java.util.Map;
  * The event is read as a plain map (DynamoDB JSON images), as it arrives.
  */
 public final class DeliverWebhooksHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private final Orgshare app;
+    private final WebhookDeliverer webhookDeliverer;
 
     public DeliverWebhooksHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public DeliverWebhooksHandler(Orgshare app) {
-        this.app = app;
         Priming.register(app);
+        this.webhookDeliverer = app.webhookDeliverer();
     }
 
     @Override
@@ -39,7 +39,7 @@ public final class DeliverWebhooksHandler implements RequestHandler<Map<String, 
         if (records instanceof List<?> list) {
             for (Object raw : list) {
                 try {
-                    WebhookDeliverer.Outcome outcome = app.webhookDeliverer().deliver(List.of(change(raw)));
+                    WebhookDeliverer.Outcome outcome = webhookDeliverer.deliver(List.of(change(raw)));
                     total = new WebhookDeliverer.Outcome(total.delivered() + outcome.delivered(),
                             total.retrying() + outcome.retrying(), total.failed() + outcome.failed(),
                             total.skipped() + outcome.skipped());

@@ -1,10 +1,10 @@
 package orgshare.functions.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import orgshare.functions.http.ApiResponse;
+import orgshare.functions.http.HttpEvent;
+import orgshare.functions.http.HttpFunction;
+import orgshare.functions.http.HttpResult;
 import orgshare.functions.http.Priming;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.Caller;
@@ -43,12 +43,11 @@ import java.util.regex.Pattern;
  * here) goes to the service that takes it. Every
  * answer, refusals included, is signed and bound to the request.
  */
-public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class FederationHandler extends HttpFunction {
     /** Bodies from peers: a pushed document (256 KiB) in its envelope, and no more. */
     static final int MAX_BODY_BYTES = 512 * 1024;
 
-    private record Route(String method, Pattern path, List<String> names,
-                         RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+    private record Route(String method, Pattern path, List<String> names, HttpFunction handler) {
     }
 
     private final Orgshare app;
@@ -79,16 +78,16 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    public HttpResult handle(HttpEvent event, Context context) {
         CountingClient.take();
         HttpMessage request = null;
         byte[] body = new byte[0];
-        APIGatewayV2HTTPResponse response;
+        HttpResult response;
         try {
             body = body(event);
             request = HttpMessage.request(method(event), FederationEndpoint.targetUri(
                     header(event, "x-forwarded-proto", "https"), header(event, "host", "localhost"),
-                    rawPath(event), event.getRawQueryString()), headers(event));
+                    rawPath(event), event.rawQueryString()), headers(event));
             PeerCall call = app.federationEndpoint().verify(request, body);
             response = dispatch(call, event, new String(body, StandardCharsets.UTF_8), context);
         } catch (Throwable t) {
@@ -98,7 +97,7 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
         return signed(response, request);
     }
 
-    private APIGatewayV2HTTPResponse dispatch(PeerCall call, APIGatewayV2HTTPEvent event, String body, Context context) {
+    private HttpResult dispatch(PeerCall call, HttpEvent event, String body, Context context) {
         String method = method(event);
         String raw = rawPath(event);
         String path = raw.startsWith(FederationClient.PREFIX) ? raw.substring(FederationClient.PREFIX.length()) : "";
@@ -132,8 +131,7 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
      * runs it for that merchant. A peer speaks only for its clouds' merchants: a membership here that names another
      * cloud is refused, whatever the call signs.
      */
-    private APIGatewayV2HTTPResponse member(PeerCall call, APIGatewayV2HTTPEvent event, String method, String path,
-                                           Context context) {
+    private HttpResult member(PeerCall call, HttpEvent event, String method, String path, Context context) {
         for (Route route : routes) {
             Matcher matcher = route.path().matcher(path);
             if (!route.method().equals(method) || !matcher.matches()) {
@@ -146,32 +144,21 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
             if (!path.contains("/exchange/")) {
                 requireOwnCloud(call, parameters.get("groupId")); // a pull or a push checks it in its own read
             }
-            APIGatewayV2HTTPEvent inner = new APIGatewayV2HTTPEvent();
-            inner.setVersion("2.0");
-            inner.setRouteKey(method + " " + path);
-            inner.setRawPath(path);
-            inner.setRawQueryString(event.getRawQueryString());
-            inner.setQueryStringParameters(event.getQueryStringParameters());
-            inner.setPathParameters(parameters);
             Map<String, String> headers = new HashMap<>();
             String idempotencyKey = header(event, "idempotency-key", null);
             if (idempotencyKey != null) {
                 headers.put("idempotency-key", idempotencyKey);
             }
-            inner.setHeaders(headers);
-            inner.setBody(event.getBody());
-            inner.setIsBase64Encoded(event.getIsBase64Encoded());
-            APIGatewayV2HTTPEvent.RequestContext requestContext = new APIGatewayV2HTTPEvent.RequestContext();
-            APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
-            http.setMethod(method);
-            http.setPath(path);
-            requestContext.setHttp(http);
-            requestContext.setRequestId(event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
-            APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
-            authorizer.setLambda(new HashMap<>(Caller.peerMerchant(call.merchantId(), call.cloudId()).toContext()));
-            requestContext.setAuthorizer(authorizer);
-            inner.setRequestContext(requestContext);
-            return route.handler().handleRequest(inner, context);
+            HttpEvent inner = new HttpEvent.Builder()
+                    .route(method, path)
+                    .query(event.rawQueryString(), event.queryStringParameters())
+                    .pathParameters(parameters)
+                    .headers(headers)
+                    .body(event.body(), event.isBase64Encoded())
+                    .requestId(event.requestId())
+                    .authorizer(new HashMap<>(Caller.peerMerchant(call.merchantId(), call.cloudId()).toContext()))
+                    .build();
+            return route.handler().handle(inner, context);
         }
         throw ApiException.notFound("NOT_FOUND", "No member route " + method + " " + path + " for peers.");
     }
@@ -192,25 +179,25 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
         }
     }
 
-    private APIGatewayV2HTTPResponse signed(APIGatewayV2HTTPResponse response, HttpMessage request) {
-        byte[] bytes = response.getBody() == null ? new byte[0] : response.getBody().getBytes(StandardCharsets.UTF_8);
-        Map<String, String> headers = new LinkedHashMap<>(response.getHeaders() == null ? Map.of() : response.getHeaders());
-        if (request != null && request.single("signature") != null) {
-            app.federationEndpoint().sign(response.getStatusCode(), bytes, request)
-                    .forEach((name, values) -> headers.put(name, String.join(", ", values)));
+    private HttpResult signed(HttpResult response, HttpMessage request) {
+        if (request == null || request.single("signature") == null) {
+            return response;
         }
-        response.setHeaders(headers);
-        return response;
+        byte[] bytes = response.body() == null ? new byte[0] : response.body().getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new LinkedHashMap<>();
+        app.federationEndpoint().sign(response.statusCode(), bytes, request)
+                .forEach((name, values) -> headers.put(name, String.join(", ", values)));
+        return response.withHeaders(headers);
     }
 
-    private static byte[] body(APIGatewayV2HTTPEvent event) {
-        String body = event.getBody();
+    private static byte[] body(HttpEvent event) {
+        String body = event.body();
         if (body == null) {
             return new byte[0];
         }
         byte[] bytes;
         try {
-            bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+            bytes = event.isBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("MALFORMED_BODY", "The body is marked base64 but is not valid base64.");
         }
@@ -220,20 +207,19 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
         return bytes;
     }
 
-    private static String rawPath(APIGatewayV2HTTPEvent event) {
-        String raw = event.getRawPath();
+    private static String rawPath(HttpEvent event) {
+        String raw = event.rawPath();
         return raw == null || !raw.startsWith("/") ? "/" : raw;
     }
 
-    private static String method(APIGatewayV2HTTPEvent event) {
-        return event.getRequestContext() == null || event.getRequestContext().getHttp() == null
-                ? "GET" : event.getRequestContext().getHttp().getMethod();
+    private static String method(HttpEvent event) {
+        return event.method() == null ? "GET" : event.method();
     }
 
-    private static Map<String, List<String>> headers(APIGatewayV2HTTPEvent event) {
+    private static Map<String, List<String>> headers(HttpEvent event) {
         Map<String, List<String>> headers = new HashMap<>();
-        if (event.getHeaders() != null) {
-            event.getHeaders().forEach((name, value) -> {
+        if (event.headers() != null) {
+            event.headers().forEach((name, value) -> {
                 if (name != null && value != null) { // a header without a value is none (List.of takes no null)
                     headers.put(name, List.of(value));
                 }
@@ -242,18 +228,12 @@ public final class FederationHandler implements RequestHandler<APIGatewayV2HTTPE
         return headers;
     }
 
-    private static String header(APIGatewayV2HTTPEvent event, String name, String otherwise) {
-        if (event.getHeaders() != null) {
-            for (Map.Entry<String, String> header : event.getHeaders().entrySet()) {
-                if (header.getKey().equalsIgnoreCase(name)) {
-                    return header.getValue();
-                }
-            }
-        }
-        return otherwise;
+    private static String header(HttpEvent event, String name, String otherwise) {
+        String value = event.header(name);
+        return value == null ? otherwise : value;
     }
 
-    private static Route route(String method, String template, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+    private static Route route(String method, String template, HttpFunction handler) {
         List<String> names = new java.util.ArrayList<>();
         Matcher names0 = Pattern.compile("\\{([A-Za-z]+)}").matcher(template);
         while (names0.find()) {

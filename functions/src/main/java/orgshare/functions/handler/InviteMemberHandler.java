@@ -9,12 +9,15 @@ import orgshare.shared.service.MembershipService;
 
 /** POST /groups/{groupId}/members: the creator adds a merchant to the member list as INVITED. */
 public final class InviteMemberHandler extends ApiHandler {
+    private final MembershipService memberships;
+
     public InviteMemberHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public InviteMemberHandler(Orgshare app) {
         super(app, Access.MERCHANT);
+        this.memberships = app.memberships();
     }
 
     @Override
@@ -24,7 +27,7 @@ public final class InviteMemberHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.created(app.memberships().invite(request.caller(), request.path("groupId"),
+        return ApiResponse.created(memberships.invite(request.caller(), request.path("groupId"),
                 request.body(MembershipService.InviteMember.class)));
     }
 }

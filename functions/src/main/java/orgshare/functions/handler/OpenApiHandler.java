@@ -1,13 +1,12 @@
 package orgshare.functions.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import orgshare.functions.http.ApiRequest;
 import orgshare.functions.http.ApiResponse;
+import orgshare.functions.http.HttpEvent;
+import orgshare.functions.http.HttpFunction;
+import orgshare.functions.http.HttpResult;
 import orgshare.shared.error.ApiException;
 
 import java.io.IOException;
@@ -19,7 +18,7 @@ import java.util.Map;
  * GET /openapi.json: the API's description, no key needed. openapi.yaml is packed into the jar and turned into JSON
  * once per container (at init, so in the SnapStart snapshot); no other function loads the YAML reader.
  */
-public final class OpenApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class OpenApiHandler extends HttpFunction {
     static final String RESOURCE = "/openapi.yaml";
     private static final String DOCUMENT = load();
 
@@ -35,16 +34,11 @@ public final class OpenApiHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (ApiRequest.hasBody(event)) {
+    public HttpResult handle(HttpEvent event, Context context) {
+        if (event.hasBody()) {
             return ApiResponse.error(ApiException.validation("This route takes no body; send the request without one.")).toHttp();
         }
-        APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
-        response.setStatusCode(200);
         // public and the same for every caller: clients and API consoles may cache it for a few minutes
-        response.setHeaders(Map.of("content-type", "application/json", "cache-control", "public, max-age=300"));
-        response.setIsBase64Encoded(false);
-        response.setBody(DOCUMENT);
-        return response;
+        return new HttpResult(200, Map.of("content-type", "application/json", "cache-control", "public, max-age=300"), DOCUMENT);
     }
 }

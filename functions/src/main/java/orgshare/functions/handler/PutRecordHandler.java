@@ -9,12 +9,15 @@ import orgshare.shared.service.RecordService;
 
 /** PUT /records/{type}/{recordId}: the caller stores one of its own business records (a JSON object). */
 public final class PutRecordHandler extends ApiHandler {
+    private final RecordService records;
+
     public PutRecordHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public PutRecordHandler(Orgshare app) {
         super(app, Access.MERCHANT);
+        this.records = app.records();
     }
 
     @Override
@@ -24,7 +27,7 @@ public final class PutRecordHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.ok(app.records().put(request.caller(), request.path("type"), request.path("recordId"),
+        return ApiResponse.ok(records.put(request.caller(), request.path("type"), request.path("recordId"),
                 request.rawBody(RecordService.MAX_BODY_BYTES), request.idempotencyKey()));
     }
 }

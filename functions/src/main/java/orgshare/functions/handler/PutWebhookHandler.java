@@ -9,12 +9,15 @@ import orgshare.shared.webhooks.WebhookService;
 
 /** PUT /merchants/me/webhook: where the caller's business program listens, for which events (its secret shown when made or rotated). */
 public final class PutWebhookHandler extends ApiHandler {
+    private final WebhookService webhooks;
+
     public PutWebhookHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public PutWebhookHandler(Orgshare app) {
         super(app, Access.MERCHANT);
+        this.webhooks = app.webhooks();
     }
 
     @Override
@@ -24,6 +27,6 @@ public final class PutWebhookHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.ok(app.webhooks().set(request.caller(), request.body(WebhookService.SetWebhook.class)));
+        return ApiResponse.ok(webhooks.set(request.caller(), request.body(WebhookService.SetWebhook.class)));
     }
 }

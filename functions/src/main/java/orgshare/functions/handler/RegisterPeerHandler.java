@@ -9,12 +9,15 @@ import orgshare.shared.federation.PeerService;
 
 /** POST /peers: register another cloud as a peer, by the fingerprint its operator gave (operator). */
 public final class RegisterPeerHandler extends ApiHandler {
+    private final PeerService peers;
+
     public RegisterPeerHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public RegisterPeerHandler(Orgshare app) {
         super(app, Access.OPERATOR);
+        this.peers = app.peers();
     }
 
     @Override
@@ -24,6 +27,6 @@ public final class RegisterPeerHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.created(app.peers().register(request.caller(), request.body(PeerService.RegisterPeer.class)));
+        return ApiResponse.created(peers.register(request.caller(), request.body(PeerService.RegisterPeer.class)));
     }
 }

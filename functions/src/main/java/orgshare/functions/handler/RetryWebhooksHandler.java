@@ -10,19 +10,19 @@ import java.util.Map;
 
 /** On a schedule: attempts again the webhook deliveries whose backoff is over, while the invocation has time. */
 public final class RetryWebhooksHandler implements RequestHandler<Map<String, Object>, WebhookDeliverer.Outcome> {
-    private final Orgshare app;
+    private final WebhookDeliverer webhookDeliverer;
 
     public RetryWebhooksHandler() {
         this(Orgshare.fromEnvironment());
     }
 
     public RetryWebhooksHandler(Orgshare app) {
-        this.app = app;
+        this.webhookDeliverer = app.webhookDeliverer();
     }
 
     @Override
     public WebhookDeliverer.Outcome handleRequest(Map<String, Object> event, Context context) {
-        WebhookDeliverer.Outcome outcome = app.webhookDeliverer().retryDue(TimeBudget.of(context));
+        WebhookDeliverer.Outcome outcome = webhookDeliverer.retryDue(TimeBudget.of(context));
         System.out.println("{\"level\":\"INFO\",\"event\":\"webhook-retries\",\"delivered\":" + outcome.delivered()
                 + ",\"retrying\":" + outcome.retrying() + ",\"failed\":" + outcome.failed() + "}");
         return outcome;

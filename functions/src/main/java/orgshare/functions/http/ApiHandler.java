@@ -1,9 +1,6 @@
 package orgshare.functions.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.db.CountingClient;
@@ -15,27 +12,38 @@ import orgshare.shared.model.MemberItem;
 
 /**
  * The steps every HTTP handler shares: authenticate from the authorizer's context, check the route's access,
- * run the handler's own step, map any failure to the one error shape, log one line. Subclasses keep only their step.
+ * run the handler's own step, map any failure to the one error shape, log one line. Subclasses keep only their step,
+ * and take the one service it calls from the application in their constructor: a function's init builds that service
+ * (and what it needs), not the whole application.
  */
-public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    protected final Orgshare app;
+public abstract class ApiHandler extends HttpFunction {
+    /** What SnapStart's priming sends through the handler: a request without a key, refused before any work. */
+    private static final byte[] PRIMING_EVENT = ("{\"version\":\"2.0\",\"routeKey\":\"GET /priming\","
+            + "\"rawPath\":\"/priming\",\"requestContext\":{\"http\":{\"method\":\"GET\"}}}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private final Orgshare app;
     private final Access access;
 
     protected ApiHandler(Orgshare app, Access access) {
         this.app = app;
         this.access = access;
-        Priming.register(app);
+        if (access != Access.ANYONE) { // a public route would do its work: its priming is the application's
+            Priming.register(app, () -> prime(PRIMING_EVENT));
+        } else {
+            Priming.register(app);
+        }
     }
 
     @Override
-    public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    public final HttpResult handle(HttpEvent event, Context context) {
         long started = System.nanoTime();
         CountingClient.take(); // this request's count starts here
         Caller caller = null;
         ApiResponse response;
         ApiException failure = null;
         try {
-            caller = ApiRequest.callerOf(event);
+            caller = Caller.fromContext(event.authorizer());
             if (access != Access.ANYONE) {
                 caller.requireAuthenticated();
                 if (access == Access.OPERATOR) {
@@ -44,7 +52,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     caller.requireMerchant();
                 }
             }
-            if (!takesBody() && ApiRequest.hasBody(event)) {
+            if (!takesBody() && event.hasBody()) {
                 throw ApiException.validation("This route takes no body; send the request without one.");
             }
             response = handle(new ApiRequest(event, caller, context));
@@ -66,18 +74,16 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
      * home is a peer; when the caller has a pointer to it, the request goes there and the home's verified answer is
      * the answer. Null when the local refusal stands.
      */
-    private ApiResponse forwardToHome(APIGatewayV2HTTPEvent event, Caller caller, Context context, ApiException failure) {
-        String groupId = event.getPathParameters() == null ? null : event.getPathParameters().get("groupId");
+    private ApiResponse forwardToHome(HttpEvent event, Caller caller, Context context, ApiException failure) {
+        String groupId = event.pathParameter("groupId");
         if (groupId == null || caller == null || caller.principal() != Caller.Principal.MERCHANT
                 || !("GROUP_NOT_FOUND".equals(failure.code()) || "INVALID_CURSOR".equals(failure.code()))) {
             return null;
         }
         try {
             ApiRequest request = new ApiRequest(event, caller, context);
-            String method = event.getRequestContext() == null || event.getRequestContext().getHttp() == null
-                    ? null : event.getRequestContext().getHttp().getMethod();
             MemberItem known = failure.getCause() instanceof Pointers.Found found ? found.pointer() : null;
-            return app.forwarder().forward(caller, groupId, method, event.getRawPath(), event.getRawQueryString(),
+            return app.forwarder().forward(caller, groupId, event.method(), event.rawPath(), event.rawQueryString(),
                             request.rawBody(FORWARDED_BODY_BYTES), request.idempotencyKey(), known)
                     .map(reply -> ApiResponse.encoded(reply.status(), reply.body()))
                     .orElse(null);

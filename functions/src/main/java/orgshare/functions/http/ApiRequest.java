@@ -1,7 +1,6 @@
 package orgshare.functions.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.idempotency.Idempotency;
@@ -22,21 +21,14 @@ public final class ApiRequest {
     /** Control-plane bodies (names, IDs) are small; anything larger is a mistake or an attack. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
-    private final APIGatewayV2HTTPEvent event;
+    private final HttpEvent event;
     private final Caller caller;
     private final Context context;
 
-    ApiRequest(APIGatewayV2HTTPEvent event, Caller caller, Context context) {
+    ApiRequest(HttpEvent event, Caller caller, Context context) {
         this.event = event;
         this.caller = caller;
         this.context = context;
-    }
-
-    static Caller callerOf(APIGatewayV2HTTPEvent event) {
-        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
-        Map<String, Object> lambda = context == null || context.getAuthorizer() == null
-                ? null : context.getAuthorizer().getLambda();
-        return Caller.fromContext(lambda);
     }
 
     public Caller caller() {
@@ -49,30 +41,16 @@ public final class ApiRequest {
     }
 
     public String path(String name) {
-        Map<String, String> params = event.getPathParameters();
-        return params == null ? null : params.get(name);
+        return event.pathParameter(name);
     }
 
     public String query(String name) {
-        Map<String, String> params = event.getQueryStringParameters();
-        return params == null ? null : params.get(name);
+        return event.queryParameter(name);
     }
 
     /** A request header; API Gateway passes header names in lower case, and so does this lookup. */
     public String header(String name) {
-        Map<String, String> headers = event.getHeaders();
-        if (headers == null) {
-            return null;
-        }
-        String value = headers.get(name.toLowerCase(java.util.Locale.ROOT));
-        if (value == null) {
-            for (Map.Entry<String, String> header : headers.entrySet()) {
-                if (header.getKey().equalsIgnoreCase(name)) {
-                    return header.getValue();
-                }
-            }
-        }
-        return value;
+        return event.header(name);
     }
 
     /** The {@code Idempotency-Key} header, or null. */
@@ -84,23 +62,17 @@ public final class ApiRequest {
         return Json.decodeRequest(rawBody(MAX_BODY_BYTES), type);
     }
 
-    /** Whether the event carries a body: anything but nothing. */
-    public static boolean hasBody(APIGatewayV2HTTPEvent event) {
-        String body = event.getBody();
-        return body != null && !body.isEmpty();
-    }
-
     /**
      * The body as text, base64 decoded where API Gateway encoded it, refused with 413 above {@code maxBytes}, and
      * with 400 where it is not valid Unicode (invalid UTF-8, or an unpaired surrogate): never a replacement character.
      */
     public String rawBody(int maxBytes) {
-        String body = event.getBody();
+        String body = event.body();
         if (body == null) {
             return null;
         }
         try {
-            if (!event.getIsBase64Encoded()) {
+            if (!event.isBase64Encoded()) {
                 requireSize(UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
                         .encode(CharBuffer.wrap(body)).remaining(), maxBytes);
                 return body;

@@ -1,6 +1,5 @@
 package orgshare.functions.http;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import orgshare.shared.error.ApiException;
 import orgshare.shared.json.Json;
 
@@ -41,17 +40,9 @@ public record ApiResponse(int status, Object body) {
     record Encoded(String json) {
     }
 
-    public APIGatewayV2HTTPResponse toHttp() {
-        APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
-        response.setStatusCode(status);
-        response.setHeaders(JSON_HEADERS);
-        response.setIsBase64Encoded(false);
-        if (body instanceof Encoded encoded) {
-            response.setBody(encoded.json());
-        } else if (body != null) {
-            response.setBody(Json.encode(body));
-        }
-        return response;
+    public HttpResult toHttp() {
+        String text = body instanceof Encoded encoded ? encoded.json() : body == null ? null : Json.encode(body);
+        return new HttpResult(status, JSON_HEADERS, text);
     }
 
     /** {@code {"error": {"code", "message"}}}: the one error shape. */

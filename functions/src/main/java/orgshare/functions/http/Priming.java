@@ -5,18 +5,23 @@ import org.crac.Core;
 import org.crac.Resource;
 import orgshare.shared.Orgshare;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * SnapStart's hook: before Lambda snapshots a published version, prime the application (SDK client, JSON), so a
- * restored function answers its first request warm. Outside a CRaC runtime (tests, the local runner) it is never
- * called.
+ * SnapStart's hook: before Lambda snapshots a published version, prime what the function's first request runs, so a
+ * restored function answers it warm: the SDK client (one read), JSON, the secrets its services use (its handler built
+ * them in its init), and each handler's own path from the event's bytes to the response's (a request without a key,
+ * which every handler refuses before it reads or writes anything). Outside a CRaC runtime (tests, the local runner)
+ * it is never called.
  */
 public final class Priming implements Resource {
     /** CRaC holds resources weakly; these must live as long as the container. One per application, not per handler. */
     private static final Map<Orgshare, Priming> REGISTERED = new IdentityHashMap<>();
     private final Orgshare app;
+    private final List<Runnable> handlers = new ArrayList<>();
 
     private Priming(Orgshare app) {
         this.app = app;
@@ -31,9 +36,25 @@ public final class Priming implements Resource {
         });
     }
 
+    /** Also primes a handler's own path: {@code primer} runs it once on a request it refuses. */
+    public static synchronized void register(Orgshare app, Runnable primer) {
+        register(app).handlers.add(primer);
+    }
+
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         app.prime();
+        List<Runnable> primers;
+        synchronized (Priming.class) {
+            primers = List.copyOf(handlers);
+        }
+        for (Runnable primer : primers) {
+            try {
+                primer.run();
+            } catch (RuntimeException ignored) {
+                // priming is best effort: a snapshot without it is only slower to its first request
+            }
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package orgshare.functions.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import orgshare.functions.Lambdas;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.ApiKeys;
 import orgshare.shared.auth.Caller;
@@ -34,7 +35,7 @@ class AuthorizerHandlerTest {
         event.setVersion("2.0");
         event.setType("REQUEST");
         event.setHeaders(headers);
-        SimpleIAMPolicyResponse response = new AuthorizerHandler(app).handleRequest(event, null);
+        SimpleIAMPolicyResponse response = Lambdas.authorize(new AuthorizerHandler(app), event, null);
         assertTrue(response.getIsAuthorized(), "the handler, not API Gateway, answers 401 in the one error shape");
         return response.getContext();
     }

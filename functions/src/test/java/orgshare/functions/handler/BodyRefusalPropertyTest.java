@@ -1,8 +1,9 @@
 package orgshare.functions.handler;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import orgshare.functions.Lambdas;
 import orgshare.functions.HttpContract;
 import orgshare.functions.CapturingContext;
 import orgshare.shared.Orgshare;
@@ -56,7 +57,7 @@ class BodyRefusalPropertyTest {
             "\uD800", "\uDBFF", "\uDC00", "\uDFFF", "x\uD83D", "\uDE00x", "\uD83Dx", "\uD83D\uD83D", "\uDE00\uD83D",
             "\uD800A\uDC00");
 
-    private record Route(String name, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+    private record Route(String name, RequestStreamHandler handler,
                          String method, String template, Caller caller, Map<String, String> path, boolean bindsFields) {
         APIGatewayV2HTTPEvent event(String body, boolean base64) {
             APIGatewayV2HTTPEvent event = http(method, template, caller, body, path, null);
@@ -101,7 +102,7 @@ class BodyRefusalPropertyTest {
             Bent bent = bend(random, document);
             Route route = routes.get(random.nextInt(routes.size()));
             APIGatewayV2HTTPEvent sent = route.event(bent.body(), bent.base64());
-            APIGatewayV2HTTPResponse response = HttpContract.checked(sent, route.handler().handleRequest(sent, context));
+            APIGatewayV2HTTPResponse response = HttpContract.checked(sent, Lambdas.http(route.handler(), sent, context));
             String code = response.getStatusCode() >= 400 ? json(response).path("error").path("code").asText() : "";
             tried.merge(bent.how().replaceAll(" .*", ""), 1, Integer::sum);
             boolean fieldFirst = route.bindsFields() && bent.how().startsWith("truncated") && "VALIDATION_FAILED".equals(code);
@@ -118,7 +119,7 @@ class BodyRefusalPropertyTest {
                 // the document as generated is accepted: the bend, not the document, is what each refusal answers
                 Route put = routes.get(0);
                 boolean base64 = random.nextBoolean();
-                APIGatewayV2HTTPResponse stored = put.handler().handleRequest(put.event(
+                APIGatewayV2HTTPResponse stored = Lambdas.http(put.handler(), put.event(
                         base64 ? base64(document.getBytes(StandardCharsets.UTF_8)) : document, base64), context);
                 assertEquals(200, stored.getStatusCode(), "seed " + SEED + ": the unbent document " + document + ": " + stored.getBody());
                 before = TableSnapshot.of(app.table().client(), app.table().name());

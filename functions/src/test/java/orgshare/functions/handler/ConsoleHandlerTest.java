@@ -2,6 +2,7 @@ package orgshare.functions.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import orgshare.functions.Lambdas;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ class ConsoleHandlerTest {
     void aBodyIsRefused() {
         APIGatewayV2HTTPEvent event = event(null);
         event.setBody("{}");
-        APIGatewayV2HTTPResponse answer = handler.handleRequest(event, null);
+        APIGatewayV2HTTPResponse answer = Lambdas.http(handler, event, null);
         assertEquals(400, answer.getStatusCode());
         assertTrue(answer.getBody().contains("VALIDATION_FAILED"));
         assertSecured(answer);
@@ -76,7 +77,7 @@ class ConsoleHandlerTest {
     }
 
     private APIGatewayV2HTTPResponse get(String proxy) {
-        return handler.handleRequest(event(proxy), null);
+        return Lambdas.http(handler, event(proxy), null);
     }
 
     private static APIGatewayV2HTTPEvent event(String proxy) {

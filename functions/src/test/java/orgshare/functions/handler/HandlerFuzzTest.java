@@ -1,6 +1,6 @@
 package orgshare.functions.handler;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import orgshare.functions.Lambdas;
 import orgshare.functions.HttpContract;
 import orgshare.shared.testing.PeerIdentityServer;
 import orgshare.shared.testing.PeerSignatures;
@@ -115,7 +116,7 @@ class HandlerFuzzTest {
         List<Fn> functions = readTemplate();
         List<Route> routes = httpRoutes(functions);
         World w = World.build();
-        Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handlers = new LinkedHashMap<>();
+        Map<String, RequestStreamHandler> handlers = new LinkedHashMap<>();
         for (Route route : routes) {
             handlers.put(route.key(), httpHandler(route.handlerClass(), w.app));
         }
@@ -183,7 +184,7 @@ class HandlerFuzzTest {
             APIGatewayV2HTTPResponse response;
             try {
                 long t0 = System.nanoTime();
-                response = HttpContract.checked(fe.event(), handlers.get(route.key()).handleRequest(fe.event(), context));
+                response = HttpContract.checked(fe.event(), Lambdas.http(handlers.get(route.key()), fe.event(), context));
                 handlerNanos += System.nanoTime() - t0;
             } catch (Throwable t) {
                 problemCount++;
@@ -1191,7 +1192,7 @@ class HandlerFuzzTest {
     void badInputOnEveryRouteIsRefusedWithItsExactStatusAndCodeAndWritesNothing() {
         List<Route> routes = httpRoutes(readTemplate());
         World w = World.build();
-        Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handlers = new LinkedHashMap<>();
+        Map<String, RequestStreamHandler> handlers = new LinkedHashMap<>();
         routes.forEach(r -> handlers.put(r.key(), httpHandler(r.handlerClass(), w.app)));
         Map<String, Req> valid = validRequests(routes, w);
         List<Bad> cases = badCases(routes, valid, w);
@@ -1211,7 +1212,7 @@ class HandlerFuzzTest {
             long writes = w.writes.count();
             APIGatewayV2HTTPResponse response;
             try {
-                response = HttpContract.checked(event, handlers.get(c.req().route()).handleRequest(event, context));
+                response = HttpContract.checked(event, Lambdas.http(handlers.get(c.req().route()), event, context));
             } catch (Throwable t) {
                 failures.add(c.label() + ": threw " + t);
                 continue;
@@ -1249,13 +1250,74 @@ class HandlerFuzzTest {
             if (FEDERATION_ROUTE.equals(route.key())) {
                 continue; // its success needs a registered peer's fresh signature: ThreeCloudsTest, LeastPrivilegeTest
             }
-            APIGatewayV2HTTPResponse response = handlers.get(route.key()).handleRequest(valid.get(route.key()).event(), context);
+            APIGatewayV2HTTPResponse response = Lambdas.http(handlers.get(route.key()), valid.get(route.key()).event(), context);
             if (response.getStatusCode() < 200 || response.getStatusCode() >= 300) {
                 failures.add(route.key() + ": the valid request behind the bad cases fails: " + response.getStatusCode() + " " + response.getBody());
             }
         }
         failures.forEach(f -> System.out.println("BAD-INPUT FAILURE " + f));
         assertTrue(failures.isEmpty(), failures.size() + " bad-input failure(s):\n" + String.join("\n", failures));
+    }
+
+    /**
+     * An invocation that is no HTTP API event (only a caller other than API Gateway sends one) never reaches a route:
+     * every HTTP function answers 400 MALFORMED_EVENT in the one error shape and writes nothing, whether the bytes are
+     * no JSON object at all or a valid event cut short anywhere.
+     */
+    @Test
+    void anUnreadableInvocationIsRefusedByEveryRouteAndWritesNothing() {
+        List<Route> routes = httpRoutes(readTemplate());
+        World w = World.build();
+        Map<String, Req> valid = validRequests(routes, w);
+        Random rnd = new Random(RUN.seed() + 2);
+        CapturingContext context = new CapturingContext("fuzz-request");
+        List<String> before = w.snapshot();
+        long writes = w.writes.count();
+        List<String> failures = new ArrayList<>();
+        int n = 0;
+        for (Route route : routes) {
+            RequestStreamHandler handler = httpHandler(route.handlerClass(), w.app);
+            byte[] event = Lambdas.bytes(valid.get(route.key()).event());
+            List<byte[]> inputs = new ArrayList<>();
+            for (String text : List.of("", " ", "null", "[]", "[{}]", "\"x\"", "42", "true", "{", "{\"routeKey\":", "}{", "not json",
+                    "{\"routeKey\": \"GET /x\",}", "{'routeKey': 'GET /x'}", "\u0000")) {
+                inputs.add(text.getBytes(StandardCharsets.UTF_8));
+            }
+            for (int i = 0; i < 8; i++) {
+                inputs.add(java.util.Arrays.copyOf(event, rnd.nextInt(event.length))); // a valid event, cut short
+            }
+            byte[] noise = new byte[1 + rnd.nextInt(200)];
+            rnd.nextBytes(noise);
+            inputs.add(noise);
+            for (byte[] input : inputs) {
+                n++;
+                String where = route.key() + " on '" + clip(new String(input, StandardCharsets.UTF_8), 120) + "'";
+                APIGatewayV2HTTPResponse response;
+                try {
+                    response = Lambdas.http(handler, input, context);
+                } catch (Throwable t) {
+                    failures.add(where + ": threw " + t);
+                    continue;
+                }
+                List<String> violations = check(response);
+                if (!violations.isEmpty()) {
+                    failures.add(where + ": " + violations);
+                }
+                if (response.getStatusCode() != 400 || !"MALFORMED_EVENT".equals(errorCode(response))) {
+                    failures.add(where + ": expected 400 MALFORMED_EVENT, got " + response.getStatusCode() + " " + clip(response.getBody(), 200));
+                }
+            }
+        }
+        System.out.println("UNREADABLE invocations: " + n + " over " + routes.size() + " routes");
+        if (w.writes.count() != writes) {
+            failures.add("unreadable invocations wrote " + w.writes.since(writes));
+        }
+        if (!before.equals(w.snapshot())) {
+            failures.add("the table changed across the unreadable invocations");
+        }
+        failures.stream().limit(MAX_REPORTED).forEach(f -> System.out.println("UNREADABLE FAILURE " + f));
+        assertTrue(failures.isEmpty(), failures.size() + " unreadable-invocation failure(s):\n"
+                + String.join("\n", failures.subList(0, Math.min(MAX_REPORTED, failures.size()))));
     }
 
     /**
@@ -1379,7 +1441,7 @@ class HandlerFuzzTest {
             String where = "document " + body + ": ";
             List<String> before = TableSnapshot.of(app.table().client(), app.table().name());
             long written = writes.count();
-            APIGatewayV2HTTPResponse stored = put.handleRequest(TestEvents.http("PUT", "/records/{type}/{recordId}", owner, body,
+            APIGatewayV2HTTPResponse stored = Lambdas.http(put, TestEvents.http("PUT", "/records/{type}/{recordId}", owner, body,
                     Map.of("type", type, "recordId", "r1"), null), context);
             List<String> violations = check(stored);
             if (!violations.isEmpty()) {
@@ -1389,24 +1451,24 @@ class HandlerFuzzTest {
                     failures.add(where + "refused, but written");
                 }
             } else {
-                APIGatewayV2HTTPResponse listed = list.handleRequest(TestEvents.http("GET", "/records/{type}", owner, null,
+                APIGatewayV2HTTPResponse listed = Lambdas.http(list, TestEvents.http("GET", "/records/{type}", owner, null,
                         Map.of("type", type), null), context);
                 if (listed.getStatusCode() != 200) {
                     failures.add(where + "PUT answered " + stored.getStatusCode() + ", then GET /records/" + type + " -> "
                             + listed.getStatusCode() + " " + listed.getBody());
                 }
-                APIGatewayV2HTTPResponse pulled = pull.handleRequest(TestEvents.http("GET", "/groups/{groupId}/exchange/{ownerId}/{type}",
+                APIGatewayV2HTTPResponse pulled = Lambdas.http(pull, TestEvents.http("GET", "/groups/{groupId}/exchange/{ownerId}/{type}",
                         partner, null, Map.of("groupId", group, "ownerId", owner.merchantId(), "type", type), null), context);
                 if (pulled.getStatusCode() != 200) {
                     failures.add(where + "then the partner's pull -> " + pulled.getStatusCode() + " " + pulled.getBody());
                 }
             }
-            APIGatewayV2HTTPResponse pushed = push.handleRequest(TestEvents.http("POST", "/groups/{groupId}/exchange/{ownerId}/{type}",
+            APIGatewayV2HTTPResponse pushed = Lambdas.http(push, TestEvents.http("POST", "/groups/{groupId}/exchange/{ownerId}/{type}",
                     partner, body, Map.of("groupId", group, "ownerId", owner.merchantId(), "type", type), null), context);
             if (!check(pushed).isEmpty()) {
                 failures.add(where + "push -> " + pushed.getStatusCode() + " " + check(pushed));
             }
-            APIGatewayV2HTTPResponse read = inbox.handleRequest(TestEvents.http("GET", "/inbox", owner, null, null, null), context);
+            APIGatewayV2HTTPResponse read = Lambdas.http(inbox, TestEvents.http("GET", "/inbox", owner, null, null, null), context);
             if (read.getStatusCode() != 200) {
                 failures.add(where + "push answered " + pushed.getStatusCode() + ", then the owner's GET /inbox -> "
                         + read.getStatusCode() + " " + read.getBody());
@@ -2059,9 +2121,7 @@ class HandlerFuzzTest {
         currentKeys.put(merchants.get(1).apiKey(), merchants.get(1).merchantId());
         currentKeys.put(current2, merchants.get(2).merchantId());
 
-        @SuppressWarnings("unchecked")
-        RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> authorizer =
-                (RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse>) instantiate(authorizerClass, app);
+        AuthorizerHandler authorizer = (AuthorizerHandler) instantiate(authorizerClass, app);
         Random rnd = new Random(RUN.seed() + 1);
         List<String> before = TableSnapshot.of(app.table().client(), app.table().name());
         long writesBefore = writes.count();
@@ -2126,7 +2186,8 @@ class HandlerFuzzTest {
                 }
                 case 2 -> {
                     Map<String, String> h = new HashMap<>();
-                    h.put(null, "Bearer " + key);
+                    // a header without a name: JSON has no null name, so the empty one stands for it on the wire
+                    h.put("", "Bearer " + key);
                     h.put("x-null", null);
                     h.put(pickOf(rnd, "authorization", "Authorization", "AUTHORIZATION"), v[0]);
                     yield h;
@@ -2149,7 +2210,7 @@ class HandlerFuzzTest {
             String described = "headers=" + clip(String.valueOf(headers), 200) + " expected=" + expected;
             SimpleIAMPolicyResponse response;
             try {
-                response = authorizer.handleRequest(event, new CapturingContext("fuzz-request"));
+                response = Lambdas.authorize(authorizer, event, new CapturingContext("fuzz-request"));
             } catch (Throwable t) {
                 problems.add("THREW " + t + " on " + described);
                 continue;
@@ -2590,9 +2651,8 @@ class HandlerFuzzTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> httpHandler(String className, Orgshare app) {
-        return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) instantiate(className, app);
+    private static RequestStreamHandler httpHandler(String className, Orgshare app) {
+        return (RequestStreamHandler) instantiate(className, app);
     }
 
     /** events/&lt;function&gt;.json of each route, by route key (headers and, for routes the fuzzer does not know, a body). */
@@ -2618,7 +2678,7 @@ class HandlerFuzzTest {
 
     /** The console's script's fingerprinted path under /console/, read from its page. */
     private static String consoleScript() {
-        String page = new ConsoleHandler().handleRequest(TestEvents.http("GET", "/console", null, null, Map.of(), Map.of()), null).getBody();
+        String page = Lambdas.http(new ConsoleHandler(), TestEvents.http("GET", "/console", null, null, Map.of(), Map.of()), null).getBody();
         java.util.regex.Matcher script = java.util.regex.Pattern.compile("/console/(assets/app\\.[0-9a-f]{8}\\.js)").matcher(page);
         assertTrue(script.find(), "the console's page names its script");
         return script.group(1);

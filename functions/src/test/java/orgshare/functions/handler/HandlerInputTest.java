@@ -1,9 +1,10 @@
 package orgshare.functions.handler;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import orgshare.functions.Lambdas;
 import orgshare.functions.HttpContract;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.Caller;
@@ -40,7 +41,7 @@ class HandlerInputTest {
         groupId = app.groups().create(merchant, new GroupService.CreateGroup("Purchasing")).groupId();
     }
 
-    private record Case(String label, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+    private record Case(String label, RequestStreamHandler handler,
                         APIGatewayV2HTTPEvent event, int status, String code) {
     }
 
@@ -157,7 +158,7 @@ class HandlerInputTest {
 
         List<String> before = TableSnapshot.of(app.table().client(), app.table().name());
         for (Case c : cases) {
-            APIGatewayV2HTTPResponse response = HttpContract.checked(c.event(), c.handler().handleRequest(c.event(), null));
+            APIGatewayV2HTTPResponse response = HttpContract.checked(c.event(), Lambdas.http(c.handler(), c.event(), null));
             assertEquals(c.status(), response.getStatusCode(), c.label() + ": " + response.getBody());
             assertEquals("application/json", response.getHeaders().get("content-type"), c.label());
             JsonNode body = json(response);
@@ -176,7 +177,7 @@ class HandlerInputTest {
         APIGatewayV2HTTPEvent event = post("/groups", merchant,
                 java.util.Base64.getEncoder().encodeToString("{\"name\":\"Encoded\"}".getBytes()));
         event.setIsBase64Encoded(true);
-        APIGatewayV2HTTPResponse response = new CreateGroupHandler(app).handleRequest(event, null);
+        APIGatewayV2HTTPResponse response = Lambdas.http(new CreateGroupHandler(app), event, null);
         assertEquals(201, response.getStatusCode(), response.getBody());
         assertEquals("Encoded", json(response).get("name").asText());
         assertTrue(json(response).get("groupId").asText().length() == 26);

@@ -1,6 +1,5 @@
 package orgshare.functions.http;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.error.ApiException;
 import org.junit.jupiter.api.Test;
@@ -16,10 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** A body is limited in UTF-8 bytes, to the byte, whether API Gateway passed it as text or base64; headers in any case. */
 class ApiRequestBodyTest {
     private static ApiRequest request(String body, boolean base64, Map<String, String> headers) {
-        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
-        event.setBody(body);
-        event.setIsBase64Encoded(base64);
-        event.setHeaders(headers);
+        HttpEvent event = new HttpEvent.Builder().body(body, base64).headers(headers).build();
         return new ApiRequest(event, Caller.operator(), null);
     }
 

@@ -2,6 +2,7 @@ package orgshare.functions.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import orgshare.functions.Lambdas;
 import orgshare.functions.CapturingContext;
 import orgshare.shared.Orgshare;
 import orgshare.shared.auth.Caller;
@@ -40,7 +41,7 @@ class RequestLogLevelTest {
     private static JsonNode logged(ApiHandler handler, int status) {
         CapturingContext context = new CapturingContext("req-1");
         long started = System.nanoTime();
-        assertEquals(status, handler.handleRequest(http("GET", "/test", MERCHANT, null), context).getStatusCode());
+        assertEquals(status, Lambdas.http(handler, http("GET", "/test", MERCHANT, null), context).getStatusCode());
         double elapsedMs = (System.nanoTime() - started) / 1_000_000.0;
         JsonNode line = Json.decodeTree(context.lines().get(0));
         double latency = line.get("latencyMs").asDouble();
@@ -75,7 +76,7 @@ class RequestLogLevelTest {
         APIGatewayV2HTTPEvent event = http("GET", "/test", MERCHANT, null);
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            assertEquals(200, handler(r -> ApiResponse.ok(Map.of())).handleRequest(event, null).getStatusCode());
+            assertEquals(200, Lambdas.http(handler(r -> ApiResponse.ok(Map.of())), event, null).getStatusCode());
         } finally {
             System.setOut(original);
         }

@@ -2,6 +2,7 @@ package orgshare.functions.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import orgshare.functions.Lambdas;
 import orgshare.functions.CapturingContext;
 import orgshare.functions.handler.PullRecordsHandler;
 import orgshare.functions.handler.PutRecordHandler;
@@ -56,7 +57,7 @@ class RequestLogTest {
                 Map.of("type", "order", "recordId", "PO-1"), null);
         put.setHeaders(new HashMap<>(Map.of("authorization", "Bearer " + ownerView.apiKey())));
         CapturingContext putContext = new CapturingContext("req-put");
-        assertEquals(200, new PutRecordHandler(app).handleRequest(put, putContext).getStatusCode());
+        assertEquals(200, Lambdas.http(new PutRecordHandler(app), put, putContext).getStatusCode());
         JsonNode putLine = onlyLine(putContext);
         assertEquals("req-put", putLine.get("requestId").asText());
         assertEquals("PUT /records/{type}/{recordId}", putLine.get("route").asText());
@@ -72,14 +73,14 @@ class RequestLogTest {
                 Map.of("groupId", g, "ownerId", owner.merchantId(), "type", "order"), null);
         CapturingContext pullContext = new CapturingContext("req-pull");
         calls.reset();
-        assertEquals(200, new PullRecordsHandler(app).handleRequest(pull, pullContext).getStatusCode());
+        assertEquals(200, Lambdas.http(new PullRecordsHandler(app), pull, pullContext).getStatusCode());
         JsonNode pullLine = onlyLine(pullContext);
         assertEquals(calls.count(), pullLine.get("dynamoDbCalls").asInt(), "the count matches the SDK's own: " + calls.calls());
         assertFalse(pullContext.lines().get(0).contains("TOP-SECRET-BODY"), "no pulled content in logs");
 
         faults.failAfter("Query", 0);
         CapturingContext failedContext = new CapturingContext("req-failed");
-        assertEquals(503, new PullRecordsHandler(app).handleRequest(pull, failedContext).getStatusCode());
+        assertEquals(503, Lambdas.http(new PullRecordsHandler(app), pull, failedContext).getStatusCode());
         faults.disarm();
         JsonNode failedLine = onlyLine(failedContext);
         assertEquals("ERROR", failedLine.get("level").asText());
@@ -87,8 +88,7 @@ class RequestLogTest {
         assertTrue(failedLine.get("cause").asText().contains("injected failure in Query"), "the cause is logged: " + failedLine);
 
         CapturingContext refusedContext = new CapturingContext("req-refused");
-        assertEquals(401, new PullRecordsHandler(app).handleRequest(
-                http("GET", "/groups/{groupId}/exchange/{ownerId}/{type}", Caller.anonymous("INVALID_KEY"), null,
+        assertEquals(401, Lambdas.http(new PullRecordsHandler(app), http("GET", "/groups/{groupId}/exchange/{ownerId}/{type}", Caller.anonymous("INVALID_KEY"), null,
                         Map.of("groupId", g, "ownerId", owner.merchantId(), "type", "order"), null), refusedContext).getStatusCode());
         JsonNode refusedLine = onlyLine(refusedContext);
         assertEquals("INFO", refusedLine.get("level").asText());

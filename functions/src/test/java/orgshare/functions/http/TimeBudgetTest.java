@@ -1,7 +1,6 @@
 package orgshare.functions.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import orgshare.shared.auth.Caller;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +22,7 @@ class TimeBudgetTest {
     @Test
     void goesOnWhileMoreThanTheMarginIsLeft() {
         remaining.set(60_000);
-        BooleanSupplier timeLeft = new ApiRequest(new APIGatewayV2HTTPEvent(), Caller.operator(), context).timeLeft();
+        BooleanSupplier timeLeft = new ApiRequest(new HttpEvent.Builder().build(), Caller.operator(), context).timeLeft();
         assertTrue(timeLeft.getAsBoolean());
         remaining.set(3_001);
         assertTrue(timeLeft.getAsBoolean());

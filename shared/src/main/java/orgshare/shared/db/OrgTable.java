@@ -50,29 +50,23 @@ public final class OrgTable {
     private final DynamoDbClient client;
     private final DynamoDbEnhancedClient enhanced;
     private final String name;
-    private final DynamoDbTable<CloudItem> clouds;
-    private final DynamoDbTable<MerchantItem> merchants;
-    private final DynamoDbTable<ApiKeyItem> keys;
-    private final DynamoDbTable<GroupItem> groups;
-    private final DynamoDbTable<MemberItem> members;
-    private final DynamoDbTable<RuleItem> rules;
-    private final DynamoDbTable<RecordItem> records;
-    private final DynamoDbTable<InboxItem> inbox;
-    private final DynamoDbTable<AuditItem> audit;
+    // the typed views, each made on first use: its schema (a mapper per attribute) is built only by a function that
+    // reads or writes that kind of item, which a cold start would otherwise pay for every kind. Two threads that race
+    // on a first use make two equal views, and either serves (a view holds no state of its own).
+    private volatile DynamoDbTable<CloudItem> clouds;
+    private volatile DynamoDbTable<MerchantItem> merchants;
+    private volatile DynamoDbTable<ApiKeyItem> keys;
+    private volatile DynamoDbTable<GroupItem> groups;
+    private volatile DynamoDbTable<MemberItem> members;
+    private volatile DynamoDbTable<RuleItem> rules;
+    private volatile DynamoDbTable<RecordItem> records;
+    private volatile DynamoDbTable<InboxItem> inbox;
+    private volatile DynamoDbTable<AuditItem> audit;
 
     public OrgTable(DynamoDbClient client, String name) {
         this.client = client;
         this.name = name;
         this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build();
-        this.clouds = enhanced.table(name, CloudItem.SCHEMA);
-        this.merchants = enhanced.table(name, MerchantItem.SCHEMA);
-        this.keys = enhanced.table(name, ApiKeyItem.SCHEMA);
-        this.groups = enhanced.table(name, GroupItem.SCHEMA);
-        this.members = enhanced.table(name, MemberItem.SCHEMA);
-        this.rules = enhanced.table(name, RuleItem.SCHEMA);
-        this.records = enhanced.table(name, RecordItem.SCHEMA);
-        this.inbox = enhanced.table(name, InboxItem.SCHEMA);
-        this.audit = enhanced.table(name, AuditItem.SCHEMA);
     }
 
     public DynamoDbClient client() {
@@ -88,39 +82,48 @@ public final class OrgTable {
     }
 
     public DynamoDbTable<CloudItem> clouds() {
-        return clouds;
+        DynamoDbTable<CloudItem> view = clouds;
+        return view != null ? view : (clouds = enhanced.table(name, CloudItem.SCHEMA));
     }
 
     public DynamoDbTable<MerchantItem> merchants() {
-        return merchants;
+        DynamoDbTable<MerchantItem> view = merchants;
+        return view != null ? view : (merchants = enhanced.table(name, MerchantItem.SCHEMA));
     }
 
     public DynamoDbTable<ApiKeyItem> keys() {
-        return keys;
+        DynamoDbTable<ApiKeyItem> view = keys;
+        return view != null ? view : (keys = enhanced.table(name, ApiKeyItem.SCHEMA));
     }
 
     public DynamoDbTable<GroupItem> groups() {
-        return groups;
+        DynamoDbTable<GroupItem> view = groups;
+        return view != null ? view : (groups = enhanced.table(name, GroupItem.SCHEMA));
     }
 
     public DynamoDbTable<MemberItem> members() {
-        return members;
+        DynamoDbTable<MemberItem> view = members;
+        return view != null ? view : (members = enhanced.table(name, MemberItem.SCHEMA));
     }
 
     public DynamoDbTable<RuleItem> rules() {
-        return rules;
+        DynamoDbTable<RuleItem> view = rules;
+        return view != null ? view : (rules = enhanced.table(name, RuleItem.SCHEMA));
     }
 
     public DynamoDbTable<RecordItem> records() {
-        return records;
+        DynamoDbTable<RecordItem> view = records;
+        return view != null ? view : (records = enhanced.table(name, RecordItem.SCHEMA));
     }
 
     public DynamoDbTable<InboxItem> inbox() {
-        return inbox;
+        DynamoDbTable<InboxItem> view = inbox;
+        return view != null ? view : (inbox = enhanced.table(name, InboxItem.SCHEMA));
     }
 
     public DynamoDbTable<AuditItem> audit() {
-        return audit;
+        DynamoDbTable<AuditItem> view = audit;
+        return view != null ? view : (audit = enhanced.table(name, AuditItem.SCHEMA));
     }
 
     public static Key key(String pk, String sk) {

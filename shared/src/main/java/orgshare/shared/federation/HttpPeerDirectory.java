@@ -7,10 +7,8 @@ import orgshare.shared.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,36 +23,39 @@ public final class HttpPeerDirectory implements PeerDirectory {
     private static final Duration CONNECT = Duration.ofSeconds(2);
     private static final Duration ANSWER = Duration.ofSeconds(5);
 
-    /** Built at the first call out, not with the application: only the peer registration ever calls a peer here. */
-    private static final class Http {
-        static final HttpClient CLIENT = HttpClient.newBuilder()
-                .connectTimeout(CONNECT).followRedirects(HttpClient.Redirect.NEVER).build();
-    }
-
+    /**
+     * One GET over the JDK's URL connection (what the SDK's HTTP client already loaded, so a cold start that registers
+     * a peer loads no second HTTP stack).
+     */
     @Override
     public FederationService.Identity identityOf(URI endpoint) {
         URI target = URI.create(endpoint + "/federation/identity");
-        HttpResponse<InputStream> response;
+        HttpURLConnection connection = null;
+        int status;
+        byte[] bytes;
         try {
-            response = Http.CLIENT.send(HttpRequest.newBuilder(target).timeout(ANSWER).header("accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException late) {
+            connection = (HttpURLConnection) target.toURL().openConnection();
+            connection.setConnectTimeout((int) CONNECT.toMillis());
+            connection.setReadTimeout((int) ANSWER.toMillis());
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setRequestProperty("accept", "application/json");
+            status = connection.getResponseCode();
+            try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                bytes = body == null ? new byte[0] : body.readNBytes(MAX_BYTES + 1);
+            }
+        } catch (SocketTimeoutException late) {
             throw new ApiException(504, "PEER_TIMEOUT", "The peer at " + endpoint + " did not answer within "
                     + ANSWER.toSeconds() + " s.", late);
-        } catch (IOException down) {
+        } catch (IOException | IllegalArgumentException down) {
             throw unavailable(endpoint, "did not answer (" + down.getClass().getSimpleName() + ")", down);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw unavailable(endpoint, "was not asked to the end", interrupted);
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
         }
-        byte[] bytes;
-        try (InputStream body = response.body()) {
-            bytes = body.readNBytes(MAX_BYTES + 1);
-        } catch (IOException broken) {
-            throw unavailable(endpoint, "broke off its answer", broken);
-        }
-        if (response.statusCode() != 200) {
-            throw unavailable(endpoint, "answered " + response.statusCode() + " for its identity", null);
+        if (status != 200) {
+            throw unavailable(endpoint, "answered " + status + " for its identity", null);
         }
         if (bytes.length > MAX_BYTES) {
             throw unavailable(endpoint, "answered more than " + MAX_BYTES + " bytes for its identity", null);
