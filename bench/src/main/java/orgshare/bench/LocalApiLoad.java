@@ -35,7 +35,7 @@ final class LocalApiLoad {
         World w = new World(db, template, 2, 1, db.client());
         HttpRoute pull = w.route(Routes.PULL);
         APIGatewayV2HTTPEvent event = Routes.prepare(w, pull);
-        Stats inProcess = Stats.interleaved(settings.warmup(), settings.runs(), () -> w.invokeOk(pull, event)).get(0);
+        Stats inProcess = Stats.interleaved(settings.warmup(), settings.runs(), w.timedOk(pull, event)).get(0);
 
         try (LocalApi api = quietly(() -> LocalApi.start(template, w.db.client(), w.table, w.operatorKey, 0))) {
             URI uri = api.baseUri().resolve(event.getRawPath());
