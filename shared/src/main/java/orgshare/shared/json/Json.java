@@ -1,12 +1,14 @@
 package orgshare.shared.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,20 +36,37 @@ import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The JSON mappers, built once per container. Request decoding is strict: unknown fields and wrong types are errors. */
+/**
+ * The JSON mapper, built once per container on its first use. Request decoding is strict: unknown fields and wrong
+ * types are errors. Trees (business documents, bodies of the caller's own shape) are read with the streaming parser
+ * and the node classes alone, so a function that reads and writes only documents never builds the mapper.
+ */
 public final class Json {
-    private static final ObjectMapper MAPPER = strictMapper();
+    /** The data-binding mapper, built when a function first binds JSON to a type (a cold start pays for it then). */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = strictMapper();
+    }
+
+    /** The parser factory for trees: the mapper's limits (nesting depth, no repeated key), without the mapper. */
+    private static final class Trees {
+        static final JsonFactory FACTORY = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
+
+    private static final int MAX_DEPTH = 64;
 
     private Json() {
     }
 
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Mapper.MAPPER;
     }
 
     private static ObjectMapper strictMapper() {
         ObjectMapper mapper = new ObjectMapper();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -78,7 +97,7 @@ public final class Json {
         }
         requireUnicode(body);
         try {
-            T value = MAPPER.readValue(body, type);
+            T value = Mapper.MAPPER.readValue(body, type);
             if (value == null) {
                 throw ApiException.badRequest("MALFORMED_JSON", "The request body must be a JSON object, not null.");
             }
@@ -150,7 +169,7 @@ public final class Json {
      * 1e3, 0.0000001) is kept as its text; strings and keys are refused when they hold an unpaired surrogate.
      */
     private static JsonNode readExact(String json) throws IOException {
-        try (JsonParser parser = MAPPER.getFactory().createParser(json)) {
+        try (JsonParser parser = Trees.FACTORY.createParser(json)) {
             if (parser.nextToken() == null) {
                 throw new JsonParseException(parser, "no JSON value");
             }
@@ -164,7 +183,7 @@ public final class Json {
 
     /** The value at the parser's current token; nesting is bounded by the factory's depth limit. */
     private static JsonNode exactValue(JsonParser parser) throws IOException {
-        JsonNodeFactory nodes = MAPPER.getNodeFactory();
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
         return switch (parser.currentToken()) {
             case START_OBJECT -> {
                 ObjectNode object = nodes.objectNode();
@@ -206,7 +225,7 @@ public final class Json {
 
     /** An ordinary number node where it writes back as {@code text}, else the text itself, written as it came. */
     private static JsonNode exactNumber(NumericNode number, String text) {
-        return number.asText().equals(text) ? number : MAPPER.getNodeFactory().rawValueNode(new RawValue(text));
+        return number.asText().equals(text) ? number : JsonNodeFactory.instance.rawValueNode(new RawValue(text));
     }
 
     private static BigDecimal readableDecimal(JsonParser parser) throws IOException {
@@ -235,7 +254,7 @@ public final class Json {
 
     /** Refuses a body whose keys or strings are not valid Unicode; a syntax error it leaves to the decoding. */
     private static void requireUnicode(String body) {
-        try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
+        try (JsonParser parser = Trees.FACTORY.createParser(body)) {
             for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
                 if (t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) {
                     unicode(parser.getText());
@@ -257,9 +276,21 @@ public final class Json {
         };
     }
 
+    /**
+     * A value as JSON text, written with the streaming generator ({@link JsonWriter}) as the mapper writes it; with
+     * assertions on (the tests), the mapper writes it too and the two texts must be the same.
+     */
     public static String encode(Object value) {
+        String text = JsonWriter.encode(value);
+        assert text.equals(mapperEncode(value)) : "JsonWriter and the mapper differ for " + value.getClass().getName()
+                + ": " + text + " / " + mapperEncode(value);
+        return text;
+    }
+
+    /** The mapper's own text for a value. */
+    static String mapperEncode(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return Mapper.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode response", e);
         }

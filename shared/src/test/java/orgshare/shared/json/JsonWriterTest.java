@@ -1,6 +1,7 @@
 package orgshare.shared.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The streaming answer writer writes exactly what the data-binding mapper writes, for every kind of value it meets. */
-class ResponseJsonTest {
+class JsonWriterTest {
     enum Scope { NONE, FULL }
 
     record Inner(String name, Integer count, List<String> tags) {
@@ -37,7 +38,7 @@ class ResponseJsonTest {
     }
 
     private static void same(Object value) {
-        assertEquals(Json.encode(value), ResponseJson.encode(value), () -> "for " + value);
+        assertEquals(Json.mapperEncode(value), JsonWriter.encode(value), () -> "for " + value);
     }
 
     @Test
@@ -73,8 +74,17 @@ class ResponseJsonTest {
 
     @Test
     void treesBeansAndOtherTypesGoToTheMapper() {
-        ObjectNode tree = Json.decodeObject("{\"price\": 10.50, \"n\": 1e2, \"s\": \"x\", \"a\": [null, {\"b\": false}]}");
+        // numbers kept as sent (1e2, -0, 0.0000001 are kept as their text), nulls, nesting, every number size
+        ObjectNode tree = Json.decodeObject("{\"price\": 10.50, \"n\": 1e2, \"z\": -0, \"tiny\": 0.0000001, \"s\": \"x\","
+                + " \"a\": [null, {\"b\": false}, 7, 12345678901, 123456789012345678901234567890, -1.5e-7, 2.0]}");
         same(tree);
+        same(Json.decodeTree("[1, \"two\", null]"));
+        same(Json.decodeTree("\"text\""));
+        ObjectNode built = JsonNodeFactory.instance.objectNode().put("d", 0.25).put("f", 1.5f).put("l", 5L)
+                .put("bool", true).putNull("nothing");
+        built.set("bin", JsonNodeFactory.instance.binaryNode(new byte[]{1, 2, 3}));
+        built.set("pojo", JsonNodeFactory.instance.pojoNode(List.of("x")));
+        same(built);
         same(Map.of("document", tree));
         same(new Bean());
         same(java.net.URI.create("https://example.com/x"));

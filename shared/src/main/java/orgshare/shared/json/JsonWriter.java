@@ -2,6 +2,9 @@ package orgshare.shared.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -15,13 +18,15 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Writes an answer (records, maps, lists, text, numbers, booleans) as JSON with Jackson's streaming generator, the
- * way {@link Json#encode} does (a record's components in order, null ones left out unless marked
+ * Writes a value (records, maps, lists, text, numbers, booleans, trees) as JSON with Jackson's streaming generator,
+ * the way the data-binding mapper does (a record's components in order, null ones left out unless marked
  * {@code @JsonInclude(ALWAYS)}, a map's null values left out, a list's kept), without building the data-binding mapper: a function
- * whose answer holds nothing else never loads it. Anything else (a JSON tree, a bean) is written by the mapper itself.
- * The tests run with assertions on, and every answer is then also encoded by the mapper and must match byte for byte.
+ * whose answer holds nothing else never loads it. JSON trees (documents) are written node by node, as the mapper writes
+ * them; anything else (a bean, a type of its own) is written by the mapper itself.
+ * {@link Json#encode} writes with it; the tests run with assertions on, and every value it encodes is then also
+ * encoded by the mapper and must match byte for byte.
  */
-public final class ResponseJson {
+final class JsonWriter {
     /** A record's components and their accessors, found once per record type. */
     private static final ClassValue<Component[]> COMPONENTS = new ClassValue<>() {
         @Override
@@ -42,10 +47,10 @@ public final class ResponseJson {
     private record Component(String name, Method accessor, boolean keepNull) {
     }
 
-    private ResponseJson() {
+    private JsonWriter() {
     }
 
-    public static String encode(Object value) {
+    static String encode(Object value) {
         StringWriter text = new StringWriter();
         try (JsonGenerator json = JsonStreams.factory().createGenerator(text)) {
             write(json, value);
@@ -72,6 +77,8 @@ public final class ResponseJson {
             json.writeNumber(number);
         } else if (value instanceof Enum<?> constant) {
             json.writeString(constant.name());
+        } else if (value instanceof JsonNode node) {
+            writeTree(json, node);
         } else if (value instanceof Record record) {
             writeRecord(json, record);
         } else if (value instanceof Map<?, ?> map && map.keySet().stream().allMatch(k -> k instanceof String)) {
@@ -91,6 +98,46 @@ public final class ResponseJson {
             json.writeEndArray();
         } else {
             Json.mapper().writeValue(json, value); // a tree, a bean, a type of its own: the mapper's own way
+        }
+    }
+
+    /** A tree as the mapper writes one: every member, nulls included; a kept number text (raw) as it is. */
+    private static void writeTree(JsonGenerator json, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                json.writeStartObject();
+                for (Map.Entry<String, JsonNode> member : node.properties()) {
+                    json.writeFieldName(member.getKey());
+                    writeTree(json, member.getValue());
+                }
+                json.writeEndObject();
+            }
+            case ARRAY -> {
+                json.writeStartArray();
+                for (JsonNode item : node) {
+                    writeTree(json, item);
+                }
+                json.writeEndArray();
+            }
+            case STRING -> json.writeString(node.textValue());
+            case BOOLEAN -> json.writeBoolean(node.booleanValue());
+            case NULL -> json.writeNull();
+            case NUMBER -> {
+                switch (node.numberType()) {
+                    case INT, LONG -> json.writeNumber(node.longValue());
+                    case BIG_INTEGER -> json.writeNumber(node.bigIntegerValue());
+                    case BIG_DECIMAL -> json.writeNumber(node.decimalValue());
+                    case FLOAT -> json.writeNumber(node.floatValue());
+                    default -> json.writeNumber(node.doubleValue());
+                }
+            }
+            default -> {
+                if (node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw) {
+                    json.writeRawValue(String.valueOf(raw.rawValue()));
+                } else {
+                    Json.mapper().writeValue(json, node); // binary and other nodes: the mapper's own way
+                }
+            }
         }
     }
 
