@@ -96,6 +96,11 @@ public final class Json {
             throw ApiException.badRequest("MALFORMED_JSON", "The request needs a JSON object body.");
         }
         requireUnicode(body);
+        T read = JsonReader.read(body, type);
+        if (read != null) {
+            assert read.equals(mapperDecode(body, type)) : "JsonReader and the mapper differ for " + type.getName() + ": " + body;
+            return read;
+        }
         try {
             T value = Mapper.MAPPER.readValue(body, type);
             if (value == null) {
@@ -155,12 +160,20 @@ public final class Json {
                 + " and whole-number fields to their documented range.");
     }
 
-    /** Parses JSON this service stored itself. */
+    /** Parses a JSON object this service stored itself. */
     public static ObjectNode storedObject(String json) {
+        if (storedTree(json) instanceof ObjectNode object) {
+            return object;
+        }
+        throw new IllegalStateException("a stored document is not a JSON object");
+    }
+
+    /** Parses JSON this service stored itself, numbers as they were written. */
+    public static JsonNode storedTree(String json) {
         try {
-            return (ObjectNode) readExact(json);
-        } catch (IOException | ClassCastException e) {
-            throw new IllegalStateException("a stored document is not a JSON object", e);
+            return readExact(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored JSON does not parse", e);
         }
     }
 
@@ -285,6 +298,20 @@ public final class Json {
         assert text.equals(mapperEncode(value)) : "JsonWriter and the mapper differ for " + value.getClass().getName()
                 + ": " + text + " / " + mapperEncode(value);
         return text;
+    }
+
+    /** The mapper's own reading of a body (null where it refuses it). */
+    private static Object mapperDecode(String body, Class<?> type) {
+        try {
+            return Mapper.MAPPER.readValue(body, type);
+        } catch (IOException | RuntimeException refused) {
+            return null;
+        }
+    }
+
+    /** The parser factory with the mapper's limits, for a reader of JSON that does without the mapper. */
+    static JsonFactory treeFactory() {
+        return Trees.FACTORY;
     }
 
     /** The mapper's own text for a value. */

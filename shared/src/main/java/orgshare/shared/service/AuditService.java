@@ -72,14 +72,7 @@ public final class AuditService {
     }
 
     private static AuditEvent view(AuditItem item) {
-        JsonNode changes = null;
-        if (item.getChanges() != null) {
-            try {
-                changes = Json.mapper().readTree(item.getChanges());
-            } catch (Exception e) {
-                throw new IllegalStateException("stored audit changes are not JSON", e);
-            }
-        }
+        JsonNode changes = item.getChanges() == null ? null : Json.storedTree(item.getChanges());
         return new AuditEvent(item.getEventId(), item.getAt(), item.getAction(), item.getGroupId(), item.getActorId(),
                 item.getOwnerId(), item.getType(), item.getScope(), item.getCount(), item.getMessageId(),
                 item.getVersion(), changes, item.getPeerCloudId());
