@@ -10,12 +10,9 @@ import orgshare.shared.service.AuthService;
 import orgshare.shared.auth.Caller;
 import orgshare.shared.json.JsonStreams;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -35,14 +32,7 @@ public final class AuthorizerHandler implements RequestStreamHandler {
     public AuthorizerHandler(Orgshare app) {
         this.auth = app.auth();
         // SnapStart's priming runs the path once on a request without a key (decided without a read)
-        Priming.register(app, () -> {
-            try {
-                handleRequest(new ByteArrayInputStream("{\"headers\":{}}".getBytes(StandardCharsets.UTF_8)),
-                        new ByteArrayOutputStream(), null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        Priming.register(app, this, "{\"headers\":{}}".getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

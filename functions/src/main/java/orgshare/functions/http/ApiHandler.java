@@ -29,7 +29,7 @@ public abstract class ApiHandler extends HttpFunction {
         this.app = app;
         this.access = access;
         if (access != Access.ANYONE) { // a public route would do its work: its priming is the application's
-            Priming.register(app, () -> prime(PRIMING_EVENT));
+            Priming.register(app, this, PRIMING_EVENT);
         } else {
             Priming.register(app);
         }

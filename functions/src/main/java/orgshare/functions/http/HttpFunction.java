@@ -4,12 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import orgshare.shared.error.ApiException;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * A function behind the HTTP API, as the Lambda runtime calls it: the event's bytes in, the response's bytes out.
@@ -30,15 +27,6 @@ public abstract class HttpFunction implements RequestStreamHandler {
             return;
         }
         handle(event, context).write(output);
-    }
-
-    /** Runs the handler on an event's bytes and drops the answer: SnapStart's priming of its path. */
-    protected final void prime(byte[] event) {
-        try {
-            handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Answers one event: the in-process path, also taken by a route another handler runs (federation). */

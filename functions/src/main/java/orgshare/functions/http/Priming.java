@@ -1,10 +1,15 @@
 package orgshare.functions.http;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 import orgshare.shared.Orgshare;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -36,9 +41,18 @@ public final class Priming implements Resource {
         });
     }
 
-    /** Also primes a handler's own path: {@code primer} runs it once on a request it refuses. */
-    public static synchronized void register(Orgshare app, Runnable primer) {
-        register(app).handlers.add(primer);
+    /**
+     * Also primes a handler's own path: it runs once on {@code event}'s bytes (a request it refuses before any read or
+     * write), its answer dropped.
+     */
+    public static synchronized void register(Orgshare app, RequestStreamHandler handler, byte[] event) {
+        register(app).handlers.add(() -> {
+            try {
+                handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     @Override
