@@ -2,8 +2,6 @@ package orgshare.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.local.Deployment.Merchant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,23 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * caps); the partner's next pull through B, A and C is narrowed, its push refused; the creator reads the caps at
  * home; the change is in the owner's own log on C; the owner's leave kills its caps.
  */
-class ConsentAcrossCloudsTest {
-    private static Deployment.Trio clouds;
-
-    @BeforeAll
-    static void threeDeployments() throws Exception {
-        clouds = Deployment.Trio.federated();
-    }
-
-    @AfterAll
-    static void stop() {
-        clouds.close();
-    }
-
-    private static String invite(Merchant invitee) {
-        return "{\"merchantId\":\"" + invitee.id() + "\",\"cloudId\":\"" + invitee.home().cloudId + "\"}";
-    }
-
+class ConsentAcrossCloudsTest extends OnThreeClouds {
     private static List<String> ids(JsonNode records) {
         List<String> ids = new ArrayList<>();
         records.forEach(r -> ids.add(r.get("recordId").asText()));
@@ -55,8 +37,8 @@ class ConsentAcrossCloudsTest {
         Merchant bob = clouds.b().merchant("Globex branch");
         Merchant carol = clouds.c().merchant("Initech supplier");
         String g = creator.call(201, "POST", "/groups", "{\"name\":\"Supply chain\"}").json().get("groupId").asText();
-        creator.call(201, "POST", "/groups/" + g + "/members", invite(bob));
-        creator.call(201, "POST", "/groups/" + g + "/members", invite(carol));
+        creator.call(201, "POST", "/groups/" + g + "/members", bob.invitation());
+        creator.call(201, "POST", "/groups/" + g + "/members", carol.invitation());
         bob.call(200, "PUT", "/groups/" + g + "/members/me", null);
         carol.call(200, "PUT", "/groups/" + g + "/members/me", null);
 
@@ -100,7 +82,7 @@ class ConsentAcrossCloudsTest {
 
         // carol leaves and comes back: her caps died with her membership
         carol.call(204, "DELETE", "/groups/" + g + "/members/me", null);
-        creator.call(201, "POST", "/groups/" + g + "/members", invite(carol));
+        creator.call(201, "POST", "/groups/" + g + "/members", carol.invitation());
         carol.call(200, "PUT", "/groups/" + g + "/members/me", null);
         JsonNode fresh = carol.call(200, "GET", consent, null).json();
         assertEquals(0, fresh.get("version").asLong());

@@ -190,5 +190,10 @@ final class Deployment implements AutoCloseable {
             assertEquals(expected, reply.status(), home.cloudId + "/" + id + ": " + method + " " + path + " -> " + reply.text());
             return reply;
         }
+
+        /** The body that invites this merchant into a group: its ID and its cloud. */
+        String invitation() {
+            return "{\"merchantId\":\"" + id + "\",\"cloudId\":\"" + home.cloudId + "\"}";
+        }
     }
 }

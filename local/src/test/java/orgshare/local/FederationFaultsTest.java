@@ -20,38 +20,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that need it fail, with 503 PEER_UNAVAILABLE or 504 PEER_TIMEOUT in the one error shape, never a 500, and nothing is
  * half-written on either side. A notice to a peer that was down is delivered once it is back.
  */
-class FederationFaultsTest {
-    private static Deployment.Trio clouds;
-    private static Deployment a;
-    private static Deployment b;
-    private static Deployment c;
+class FederationFaultsTest extends OnThreeClouds {
     private static FakePeer fake;
 
     @BeforeAll
-    static void deployments() throws Exception {
-        clouds = Deployment.Trio.federated();
-        a = clouds.a();
-        b = clouds.b();
-        c = clouds.c();
+    static void rogue() throws Exception {
         fake = new FakePeer("rogue");
         a.operator(201, "POST", "/peers", fake.registration());
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable each : new AutoCloseable[]{clouds, fake}) {
-            try {
-                if (each != null) {
-                    each.close();
-                }
-            } catch (Exception ignored) {
-                // stopping
-            }
+        if (fake != null) {
+            fake.close();
         }
-    }
-
-    private static String invite(Merchant m) {
-        return "{\"merchantId\":\"" + m.id() + "\",\"cloudId\":\"" + m.home().cloudId + "\"}";
     }
 
     private static void failsWithoutChange(int status, String code, Merchant caller, String method, String path, String body,
@@ -79,12 +61,12 @@ class FederationFaultsTest {
         // invite while the invitee's cloud is down: nothing written at the home
         c.stop();
         try {
-            failsWithoutChange(503, "PEER_UNAVAILABLE", creator, "POST", "/groups/" + g + "/members", invite(carol), a);
+            failsWithoutChange(503, "PEER_UNAVAILABLE", creator, "POST", "/groups/" + g + "/members", carol.invitation(), a);
         } finally {
             c.restart();
         }
-        creator.call(201, "POST", "/groups/" + g + "/members", invite(carol));
-        creator.call(201, "POST", "/groups/" + g + "/members", invite(bob));
+        creator.call(201, "POST", "/groups/" + g + "/members", carol.invitation());
+        creator.call(201, "POST", "/groups/" + g + "/members", bob.invitation());
 
         // join while the home is down: nothing written on the member's cloud; local work goes on
         a.stop();

@@ -3,7 +3,6 @@ package orgshare.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.local.Deployment.Merchant;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,29 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * owner's leave. Whatever the interleaving, what a call answered is what happened, and nothing lands after the call
  * that ended it returned.
  */
-class FederationRacesTest {
-    private static Deployment.Trio clouds;
-    private static Deployment a;
-    private static Deployment b;
-    private static Deployment c;
+class FederationRacesTest extends OnThreeClouds {
     private static final ExecutorService POOL = Executors.newFixedThreadPool(4);
-
-    @BeforeAll
-    static void deployments() throws Exception {
-        clouds = Deployment.Trio.federated();
-        a = clouds.a();
-        b = clouds.b();
-        c = clouds.c();
-    }
 
     @AfterAll
     static void stop() {
         POOL.shutdownNow();
-        clouds.close();
-    }
-
-    private static String invite(Merchant m) {
-        return "{\"merchantId\":\"" + m.id() + "\",\"cloudId\":\"" + m.home().cloudId + "\"}";
     }
 
     @Test
@@ -58,7 +40,7 @@ class FederationRacesTest {
         for (int round = 0; round < 12; round++) {
             long dissolveAfterMillis = round * 6L; // from at once to after a forwarded join's two hops
             String g = creator.call(201, "POST", "/groups", "{\"name\":\"R" + round + "\"}").json().get("groupId").asText();
-            creator.call(201, "POST", "/groups/" + g + "/members", invite(bob));
+            creator.call(201, "POST", "/groups/" + g + "/members", bob.invitation());
             CountDownLatch start = new CountDownLatch(1);
             Future<ApiReply> join = POOL.submit(() -> {
                 start.await();
@@ -96,8 +78,8 @@ class FederationRacesTest {
         Merchant bob = b.merchant("Branch");
         Merchant carol = c.merchant("Supplier");
         String g = creator.call(201, "POST", "/groups", "{\"name\":\"P\"}").json().get("groupId").asText();
-        creator.call(201, "POST", "/groups/" + g + "/members", invite(bob));
-        creator.call(201, "POST", "/groups/" + g + "/members", invite(carol));
+        creator.call(201, "POST", "/groups/" + g + "/members", bob.invitation());
+        creator.call(201, "POST", "/groups/" + g + "/members", carol.invitation());
         bob.call(200, "PUT", "/groups/" + g + "/members/me", null);
         carol.call(200, "PUT", "/groups/" + g + "/members/me", null);
         creator.call(200, "PATCH", "/groups/" + g + "/rules", "{\"expectedVersion\":0,\"set\":[{\"ownerId\":\"" + carol.id()

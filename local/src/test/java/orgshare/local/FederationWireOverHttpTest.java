@@ -50,8 +50,7 @@ class FederationWireOverHttpTest {
         carol = third.merchant("Supplier");
         groupId = creator.call(201, "POST", "/groups", "{\"name\":\"G\"}").json().get("groupId").asText();
         for (Merchant m : List.of(bob, carol)) {
-            creator.call(201, "POST", "/groups/" + groupId + "/members",
-                    "{\"merchantId\":\"" + m.id() + "\",\"cloudId\":\"" + m.home().cloudId + "\"}");
+            creator.call(201, "POST", "/groups/" + groupId + "/members", m.invitation());
         }
     }
 

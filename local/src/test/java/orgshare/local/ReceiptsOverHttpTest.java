@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.local.Deployment.Merchant;
 import orgshare.shared.federation.FederationKey;
 import orgshare.shared.receipts.Receipts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,24 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pages with sealed cursors, refuses another list's cursor or a changed one, shows nothing to a merchant it does not
  * name, and verifies offline with the home's published identity, by code and with the runner's verify-receipt.
  */
-class ReceiptsOverHttpTest {
-    private static Deployment.Trio clouds;
-    private static Deployment a;
-    private static Deployment b;
-    private static Deployment c;
-
-    @BeforeAll
-    static void threeDeployments() throws Exception {
-        clouds = Deployment.Trio.federated();
-        a = clouds.a();
-        b = clouds.b();
-        c = clouds.c();
-    }
-
-    @AfterAll
-    static void stop() {
-        clouds.close();
-    }
+class ReceiptsOverHttpTest extends OnThreeClouds {
 
     @Test
     void everyRecipientOnEveryCloudGetsItsVerifiableReceipt(@TempDir Path dir) throws Exception {
@@ -62,7 +43,7 @@ class ReceiptsOverHttpTest {
         String g = creator.call(201, "POST", "/groups", "{\"name\":\"Receipts\"}").json().get("groupId").asText();
         String members = "/groups/" + g + "/members";
         for (Merchant m : List.of(leaver, removed, bob, carol, dave)) {
-            creator.call(201, "POST", members, "{\"merchantId\":\"" + m.id() + "\",\"cloudId\":\"" + m.home().cloudId + "\"}");
+            creator.call(201, "POST", members, m.invitation());
             m.call(200, "PUT", members + "/me", null);
         }
         creator.call(200, "PATCH", "/groups/" + g + "/rules", "{\"expectedVersion\":0,\"set\":["

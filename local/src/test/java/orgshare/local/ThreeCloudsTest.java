@@ -2,8 +2,6 @@ package orgshare.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import orgshare.local.Deployment.Merchant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -21,28 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * table, operator and keys: the creator (and an owner) on A, the group's home; a member on B; an owner on C. Every
  * merchant uses only its own deployment, with its own key, and the same routes as for a local group.
  */
-class ThreeCloudsTest {
-    private static Deployment.Trio clouds;
-    private static Deployment a;
-    private static Deployment b;
-    private static Deployment c;
-
-    @BeforeAll
-    static void threeDeployments() throws Exception {
-        clouds = Deployment.Trio.federated();
-        a = clouds.a();
-        b = clouds.b();
-        c = clouds.c();
-    }
-
-    @AfterAll
-    static void stop() {
-        clouds.close();
-    }
-
-    private static String invite(Merchant invitee) {
-        return "{\"merchantId\":\"" + invitee.id() + "\",\"cloudId\":\"" + invitee.home().cloudId + "\"}";
-    }
+class ThreeCloudsTest extends OnThreeClouds {
 
     private static JsonNode groupIn(Merchant m, String groupId) throws Exception {
         for (JsonNode g : m.call(200, "GET", "/groups", null).json().get("groups")) {
@@ -67,8 +44,8 @@ class ThreeCloudsTest {
         String g = creator.call(201, "POST", "/groups", "{\"name\":\"Supply chain\"}").json().get("groupId").asText();
 
         // invite across clouds: each invitee sees it in its own GET /groups, with the group's home
-        creator.call(201, "POST", "/groups/" + g + "/members", invite(bob));
-        creator.call(201, "POST", "/groups/" + g + "/members", invite(carol));
+        creator.call(201, "POST", "/groups/" + g + "/members", bob.invitation());
+        creator.call(201, "POST", "/groups/" + g + "/members", carol.invitation());
         JsonNode seen = groupIn(bob, g);
         assertEquals("acme", seen.get("homeCloudId").asText());
         assertEquals("INVITED", seen.get("memberStatus").asText());
